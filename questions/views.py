@@ -1,0 +1,9 @@
+from django.http import HttpResponse
+
+
+def bank(request):
+    return HttpResponse("todo")
+
+
+def detail(request, slug):
+    return HttpResponse("todo")

@@ -1,0 +1,1 @@
+"""Mock interviews. Filled in by issue [2/6]."""
