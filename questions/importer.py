@@ -309,7 +309,8 @@ def load(paths: Sequence[str | Path]) -> Bank:
     bank = Bank(problems=problems, files=[str(p) for p in files])
     for path in files:
         add_document(bank, path=path)
-    if bank.ok:
+    if bank.items["questions"]:
+        # Also when other items had problems, so one run reports as much as it can.
         check_references(bank)
     return bank
 

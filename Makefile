@@ -1,0 +1,51 @@
+# Two commands for a newcomer: `make run` (set up + serve on http://127.0.0.1:8000)
+# and `make test`. Everything is installed into .venv from pyproject.toml.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+# Local development mode (see prepsite/settings.py). Production never sets this.
+DEV := DJANGO_DEBUG=1
+
+.PHONY: help install run migrate bank test test-fast lint superuser clean
+
+help:
+	@echo "make run        set up (venv, install, migrate, import the bank) and serve on http://$(HOST):$(PORT)"
+	@echo "make test       run the whole test suite (browser tests too when Chromium is installed)"
+	@echo "make superuser  create an admin account for /admin/"
+	@echo "make lint       ruff check + format check"
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "prepsite needs Python 3.11 or newer (found " + sys.version.split()[0] + ")")'
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(DEV) $(BIN)/python manage.py migrate --noinput
+
+bank: migrate
+	$(DEV) $(BIN)/python manage.py import_questions fixtures/
+
+run: bank
+	@echo "prepsite is starting on http://$(HOST):$(PORT)  (admin: make superuser, then /admin/)"
+	$(DEV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+superuser: migrate
+	$(DEV) $(BIN)/python manage.py createsuperuser
+
+test: install
+	$(DEV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+clean:
+	rm -rf $(VENV) var staticfiles
