@@ -3,18 +3,8 @@ from __future__ import annotations
 from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from questions.models import Question
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    """templates/home.html: what prepsite is, and the way into the bank."""
-    published = Question.objects.published()
-    return render(request, "home.html", {"question_count": published.count()})
 
 
 @require_GET

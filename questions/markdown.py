@@ -7,6 +7,8 @@ nh3 with a small allow-list before it is stored.
 
 from __future__ import annotations
 
+import re
+
 import markdown as md
 import nh3
 
@@ -16,9 +18,37 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\S")
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def _separate_lists(text: str) -> str:
+    """Put a blank line before a list that directly follows a paragraph line.
+
+    Curators write lists the way GitHub renders them, straight under a sentence;
+    Python-Markdown would fold such a list into the paragraph as plain text.
+    """
+    out: list[str] = []
+    in_fence = False
+    previous = ""
+    for line in text.splitlines():
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        elif (
+            not in_fence
+            and _LIST_ITEM.match(line)
+            and previous.strip()
+            and not _LIST_ITEM.match(previous)
+            and not previous.startswith((" ", "\t"))
+        ):
+            out.append("")
+        out.append(line)
+        previous = line
+    return "\n".join(out)
+
 
 def render(text: str) -> str:
-    html = md.markdown(text, extensions=["fenced_code", "tables", "sane_lists"])
+    html = md.markdown(_separate_lists(text), extensions=["fenced_code", "tables", "sane_lists"])
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

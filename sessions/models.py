@@ -1,1 +1,200 @@
-"""Mock interviews. Filled in by issue [2/6]."""
+"""Mock interviews: a candidate answers questions against the clock and scores themself.
+
+An :class:`InterviewSession` belongs either to a user or, for anonymous
+candidates, to a random token kept in their browser's Django session. Its
+questions are fixed when it starts (:class:`InterviewQuestion`, one row per
+position). The server owns the clock: ``served_at`` is stamped the first time
+a question is shown, and the deadline follows from it. An :class:`Answer` is
+one row per interview question, so a repeated submission can never add a
+second one or overwrite the first.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from questions.models import Company, Level, Question, Topic
+
+# Network allowance: an answer this late after the deadline still counts as on time.
+GRACE = timedelta(seconds=2)
+
+SCORE_LABELS = {
+    1: "Missed it",
+    2: "Weak",
+    3: "Partial",
+    4: "Solid",
+    5: "Interview-ready",
+}
+LOW_SCORE = 3  # scores at or below this are "worth practising again"
+
+
+class InterviewSessionQuerySet(models.QuerySet):
+    def owned_by(self, owner: Owner) -> InterviewSessionQuerySet:
+        if owner.user is not None:
+            return self.filter(user=owner.user)
+        if owner.token:
+            return self.filter(user=None, anon_token=owner.token)
+        return self.none()
+
+    def active(self) -> InterviewSessionQuerySet:
+        return self.filter(status=InterviewSession.Status.ACTIVE)
+
+
+class Owner:
+    """Who is asking: a signed-in user, or an anonymous browser's token (maybe none yet)."""
+
+    def __init__(self, user=None, token: str = "") -> None:
+        self.user = user if user is not None and user.is_authenticated else None
+        self.token = token
+
+
+class InterviewSession(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Unfinished"
+        FINISHED = "finished", "Finished"
+        ABANDONED = "abandoned", "Abandoned"
+
+    # Random, so interview URLs cannot be guessed or enumerated.
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="interviews"
+    )
+    anon_token = models.CharField(max_length=64, blank=True, db_index=True)
+    topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    level = models.ForeignKey(Level, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    company = models.ForeignKey(Company, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    seconds_per_answer = models.PositiveSmallIntegerField(default=30)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    created = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InterviewSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(seconds_per_answer__gte=10, seconds_per_answer__lte=300),
+                name="interview_seconds_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(anon_token=""), name="interview_has_owner"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["active", "finished", "abandoned"]), name="interview_status_valid"
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "status", "-created"])]
+
+    def __str__(self) -> str:
+        return f"Interview {self.pk} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        if self.status == self.Status.ACTIVE:
+            return reverse("sessions:run", args=[self.pk])
+        return reverse("sessions:summary", args=[self.pk])
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    def filters_label(self) -> str:
+        parts = [str(x) for x in (self.topic, self.level, self.company) if x is not None]
+        return " · ".join(parts) if parts else "Any topic, level and company"
+
+    def finish(self, *, now: datetime | None = None) -> bool:
+        """Mark finished; False if it already was finished or abandoned (first call wins)."""
+        now = now or timezone.now()
+        done = InterviewSession.objects.filter(pk=self.pk, status=self.Status.ACTIVE).update(
+            status=self.Status.FINISHED, finished_at=now
+        )
+        if done:
+            self.status, self.finished_at = self.Status.FINISHED, now
+        return bool(done)
+
+    def abandon(self, *, now: datetime | None = None) -> bool:
+        now = now or timezone.now()
+        done = InterviewSession.objects.filter(pk=self.pk, status=self.Status.ACTIVE).update(
+            status=self.Status.ABANDONED, finished_at=now
+        )
+        if done:
+            self.status, self.finished_at = self.Status.ABANDONED, now
+        return bool(done)
+
+
+class InterviewQuestion(models.Model):
+    """The question at one position of one interview, and when it was first shown."""
+
+    session = models.ForeignKey(InterviewSession, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField()
+    question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="interview_items")
+    served_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["session", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "position"], name="item_unique_position"),
+            models.UniqueConstraint(fields=["session", "question"], name="item_unique_question"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session_id} #{self.position}"
+
+    def deadline(self, seconds: int) -> datetime | None:
+        return self.served_at + timedelta(seconds=seconds) if self.served_at else None
+
+
+class Answer(models.Model):
+    """What the candidate typed for one interview question, and how they scored it.
+
+    The one-to-one key is the guarantee that an answer is stored once: a second
+    submission of the same question hits the unique constraint and the first
+    answer stands.
+    """
+
+    item = models.OneToOneField(InterviewQuestion, on_delete=models.CASCADE, related_name="answer")
+    text = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(default=timezone.now)
+    elapsed_ms = models.PositiveIntegerField(help_text="From first shown to submitted.")
+    overtime = models.BooleanField(default=False)
+    score = models.PositiveSmallIntegerField(null=True, blank=True, choices=list(SCORE_LABELS.items()))
+    covered = models.JSONField(default=list, blank=True, help_text="Positions of the key points covered.")
+    key_point_count = models.PositiveSmallIntegerField(default=0)
+    note = models.TextField(blank=True)
+    scored_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__isnull=True) | Q(score__gte=1, score__lte=5), name="answer_score_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Answer to {self.item}"
+
+    def record_score(self, *, score: int, covered: list[int], note: str = "", now: datetime | None = None) -> bool:
+        """Save the self-score while the interview is still running; False once it has finished."""
+        now = now or timezone.now()
+        covered = sorted({p for p in covered if 1 <= p <= self.key_point_count})
+        changed = Answer.objects.filter(
+            pk=self.pk, item__session__status=InterviewSession.Status.ACTIVE
+        ).update(score=score, covered=covered, note=note, scored_at=now)
+        if changed:
+            self.score, self.covered, self.note, self.scored_at = score, covered, note, now
+        return bool(changed)
+
+    @property
+    def seconds(self) -> int:
+        return round(self.elapsed_ms / 1000)
+
+    @property
+    def covered_count(self) -> int:
+        return len(self.covered)

@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from django import forms
+
+from questions.models import Company, Level, Topic
+
+from .models import SCORE_LABELS
+
+
+class StartForm(forms.Form):
+    """Start a mock interview. Filter fields take slugs, so a start URL can be shared."""
+
+    topic = forms.ModelChoiceField(
+        Topic.objects.all(), label="Topic", required=False, empty_label="Any", to_field_name="slug"
+    )
+    level = forms.ModelChoiceField(
+        Level.objects.all(), label="Level", required=False, empty_label="Any", to_field_name="slug"
+    )
+    company = forms.ModelChoiceField(
+        Company.objects.all(), label="Company", required=False, empty_label="Any", to_field_name="slug"
+    )
+    count = forms.IntegerField(label="Questions", min_value=1, max_value=20, initial=5)
+    seconds = forms.IntegerField(label="Seconds per answer", min_value=10, max_value=300, initial=30)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("topic", "level", "company"):
+            self.fields[name].widget.attrs["class"] = "filter-field"
+
+
+class ScoreForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label="Self-score",
+        choices=[(n, f"{n} {label}") for n, label in SCORE_LABELS.items()],
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose a self-score from 1 to 5 to go on."},
+    )
+    covered = forms.TypedMultipleChoiceField(coerce=int, required=False, widget=forms.CheckboxSelectMultiple)
+    note = forms.CharField(label="Note (optional)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, key_points=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["covered"].choices = [(kp.position, kp.text) for kp in key_points]

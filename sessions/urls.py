@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views
+
+app_name = "sessions"
+urlpatterns = [
+    path("matching", views.matching, name="matching"),
+    path("start", views.start, name="start"),
+    path("<uuid:pk>/", views.run, name="run"),
+    path("<uuid:pk>/questions/<int:position>/", views.review, name="review"),
+    path("<uuid:pk>/questions/<int:position>/answer", views.answer, name="answer"),
+    path("<uuid:pk>/questions/<int:position>/score", views.score, name="score"),
+    path("<uuid:pk>/abandon", views.abandon, name="abandon"),
+    path("<uuid:pk>/summary", views.summary, name="summary"),
+    path("<uuid:pk>/retry", views.retry_low, name="retry"),
+]

@@ -1,0 +1,166 @@
+/*
+ * The interview runner's behaviour: countdown, auto-submit at zero, keyboard
+ * shortcuts, the suggested self-score, and focus after htmx swaps.
+ *
+ * The server owns the clock: it renders how many milliseconds are really left
+ * (data-remaining-ms), and we count down from that against the browser's
+ * monotonic clock, so reloading or a second tab never restarts the time and a
+ * wrong wall clock on the candidate's machine does not matter.
+ *
+ * Everything here is an enhancement: with JavaScript off the same forms post
+ * as plain pages and the server still marks late answers as overtime.
+ */
+(function () {
+  "use strict";
+
+  var SCORE_NAMES = { 1: "Missed it", 2: "Weak", 3: "Partial", 4: "Solid", 5: "Interview-ready" };
+  var stopTimer = null;
+
+  function isTyping(target) {
+    if (!target || !target.tagName) return false;
+    var tag = target.tagName.toLowerCase();
+    if (tag === "textarea" || tag === "select" || target.isContentEditable) return true;
+    if (tag !== "input") return false;
+    var type = (target.getAttribute("type") || "text").toLowerCase();
+    return ["checkbox", "radio", "button", "submit", "reset"].indexOf(type) === -1;
+  }
+
+  function submitForm(form) {
+    if (form.dataset.submitted) return;
+    form.dataset.submitted = "1";
+    if (typeof form.requestSubmit === "function") {
+      form.requestSubmit();
+    } else {
+      form.submit();
+    }
+  }
+
+  function startTimer(root) {
+    var timer = root.querySelector("[data-remaining-ms]");
+    if (stopTimer) stopTimer();
+    stopTimer = null;
+    if (!timer) return;
+    var form = timer.closest("form");
+    var secondsEl = timer.querySelector("[data-timer-seconds]");
+    var fill = root.querySelector("[data-timer-fill]");
+    var announce = root.querySelector("[data-timer-announce]");
+    var total = parseInt(timer.dataset.totalSeconds, 10) * 1000;
+    var remaining = parseInt(timer.dataset.remainingMs, 10);
+    if (remaining <= 0) {
+      // Came back after the deadline: nothing to count; the page says the answer will be overtime.
+      if (fill) fill.style.width = "0%";
+      return;
+    }
+    var end = performance.now() + remaining;
+    var lastShown = null;
+    var warned = false;
+
+    function tick() {
+      var left = Math.max(0, end - performance.now());
+      var seconds = Math.ceil(left / 1000);
+      if (seconds !== lastShown) {
+        secondsEl.textContent = String(seconds);
+        lastShown = seconds;
+        if (seconds <= 10) timer.classList.add("timer-low");
+      }
+      if (fill) fill.style.width = (100 * left / total).toFixed(2) + "%";
+      if (!warned && seconds <= 10 && seconds > 0) {
+        warned = true;
+        announce.textContent = "10 seconds left.";
+      }
+      if (left <= 0) {
+        stop();
+        timer.classList.add("timer-expired");
+        announce.textContent = "Time is up. Submitting your answer.";
+        submitForm(form);
+      }
+    }
+    var handle = window.setInterval(tick, 200);
+    function stop() {
+      window.clearInterval(handle);
+    }
+    stopTimer = stop;
+    tick();
+  }
+
+  function updateSuggestion(root) {
+    var set = root.querySelector("[data-key-points]");
+    if (!set) return;
+    var boxes = set.querySelectorAll("input[type=checkbox]");
+    var out = set.querySelector("[data-suggestion]");
+    var ticked = 0;
+    boxes.forEach(function (box) { if (box.checked) ticked += 1; });
+    if (!boxes.length || !ticked) {
+      out.textContent = "";
+      return;
+    }
+    var share = ticked / boxes.length;
+    var score = share < 0.4 ? 2 : share < 0.75 ? 3 : share < 1 ? 4 : 5;
+    out.textContent = "You covered " + ticked + " of " + boxes.length +
+      ": that suggests " + score + " " + SCORE_NAMES[score] + ". You decide.";
+  }
+
+  function setUp(root) {
+    var runner = root.id === "runner" ? root : root.querySelector("#runner");
+    if (!runner) return;
+    startTimer(runner);
+    updateSuggestion(runner);
+    if (runner.dataset.title) document.title = runner.dataset.title;
+  }
+
+  document.addEventListener("change", function (event) {
+    if (event.target.closest && event.target.closest("[data-key-points]")) {
+      updateSuggestion(document);
+    }
+  });
+
+  document.addEventListener("keydown", function (event) {
+    var target = event.target;
+    // Ctrl/Cmd+Enter submits the answer from the text box.
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && target.id === "answer-text") {
+      event.preventDefault();
+      submitForm(target.form);
+      return;
+    }
+    if (event.ctrlKey || event.metaKey || event.altKey || isTyping(target)) return;
+    var scoreForm = document.getElementById("score-form");
+    if (!scoreForm) return;
+    if (/^[1-5]$/.test(event.key)) {
+      var radio = document.getElementById("score-" + event.key);
+      if (radio) {
+        event.preventDefault();
+        radio.checked = true;
+        radio.focus();
+      }
+    } else if (event.key === "n" || event.key === "N") {
+      var next = scoreForm.querySelector("[data-next]");
+      if (next) {
+        event.preventDefault();
+        next.click();
+      }
+    }
+  });
+
+  // After htmx swaps in the next step, move focus to its heading so screen
+  // readers and keyboard users start from the new question.
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (!target) return;
+    var runner = document.getElementById("runner");
+    if (!runner) return;
+    var heading = runner.querySelector("#question-heading");
+    var textbox = runner.querySelector("#answer-text");
+    var timer = runner.querySelector("[data-remaining-ms]");
+    if (textbox && timer && parseInt(timer.dataset.remainingMs, 10) > 0) {
+      textbox.focus();
+    } else if (heading) {
+      heading.focus();
+    }
+  });
+
+  if (window.htmx) {
+    window.htmx.onLoad(setUp);
+  } else {
+    document.addEventListener("DOMContentLoaded", function () { setUp(document); });
+  }
+})();
