@@ -36,9 +36,14 @@ class ScoreForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose a self-score from 1 to 5 to go on."},
     )
-    covered = forms.TypedMultipleChoiceField(coerce=int, required=False, widget=forms.CheckboxSelectMultiple)
+    covered = forms.Field(required=False, widget=forms.CheckboxSelectMultiple)
     note = forms.CharField(label="Note (optional)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, key_points=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["covered"].choices = [(kp.position, kp.text) for kp in key_points]
+        self.positions = {kp.position for kp in key_points}
+
+    def clean_covered(self) -> list[int]:
+        """The ticked key points; anything that is not one of this question's points is dropped."""
+        ticked = self.data.getlist("covered") if hasattr(self.data, "getlist") else []
+        return sorted({int(v) for v in ticked if v.isdigit() and int(v) in self.positions})
