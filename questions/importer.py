@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.core.validators import validate_slug
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
 from django.db import transaction
 from django.utils import timezone
 
@@ -137,9 +137,7 @@ class Item:
 class Bank:
     """Everything read from a set of files; ``problems`` empty means valid."""
 
-    items: dict[str, dict[str, Item]] = field(
-        default_factory=lambda: {name: {} for name in SECTIONS}
-    )
+    items: dict[str, dict[str, Item]] = field(default_factory=lambda: {name: {} for name in SECTIONS})
     problems: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
 
@@ -168,7 +166,10 @@ class _Checker:
                 self.problem(line, f"{label} must not be empty")
                 return None
             if spec.max_length and len(value) > spec.max_length:
-                self.problem(line, f"{label} is too long ({len(value)} characters; at most {spec.max_length})")
+                self.problem(
+                    line,
+                    f"{label} is too long ({len(value)} characters; at most {spec.max_length})",
+                )
                 return None
             if spec.slug:
                 try:
@@ -255,7 +256,10 @@ class _Checker:
             self.problem(None, "file is empty")
             return
         if not isinstance(document, dict):
-            self.problem(getattr(document, "line", 1), f"the top level must be a mapping with {', '.join(SECTIONS)}")
+            self.problem(
+                getattr(document, "line", 1),
+                f"the top level must be a mapping with {', '.join(SECTIONS)}",
+            )
             return
         key_lines = document.key_lines if isinstance(document, LineDict) else {}
         for key in document:
@@ -272,7 +276,11 @@ class _Checker:
             lines = entries.item_lines if isinstance(entries, LineList) else [line] * len(entries)
             for index, (raw, item_line) in enumerate(zip(entries, lines, strict=True), start=1):
                 slug = raw.get("slug") if isinstance(raw, dict) else None
-                what = f"{SINGULAR[section]} {slug!r}" if isinstance(slug, str) else f"{SINGULAR[section]} #{index}"
+                what = (
+                    f"{SINGULAR[section]} {slug!r}"
+                    if isinstance(slug, str)
+                    else f"{SINGULAR[section]} #{index}"
+                )
                 data = self.check_mapping(raw, item_line, fields, what)
                 if data is None:
                     continue
@@ -346,12 +354,18 @@ def check_references(bank: Bank) -> None:
                 close = difflib.get_close_matches(slug, sorted(known[section]), n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else ""
                 bank.problems.append(
-                    Problem(item.path, item.line, f"question {item.slug!r}: unknown {SINGULAR[section]} {slug!r}{hint}")
+                    Problem(
+                        item.path,
+                        item.line,
+                        f"question {item.slug!r}: unknown {SINGULAR[section]} {slug!r}{hint}",
+                    )
                 )
         for name in ("topics", "companies"):
             values = q.get(name, [])
             if len(set(values)) != len(values):
-                bank.problems.append(Problem(item.path, item.line, f"question {item.slug!r}: {name!r} lists a slug twice"))
+                bank.problems.append(
+                    Problem(item.path, item.line, f"question {item.slug!r}: {name!r} lists a slug twice")
+                )
         for sighting in q.get("seen_in", []):
             place = (sighting["source"], sighting["number"])
             other = places.get(place)
@@ -466,7 +480,9 @@ def _wanted(item: Item) -> _Wanted:
 
 def _current(question: Question) -> _Wanted:
     return _Wanted(
-        fields={name: getattr(question, name) for name in ("prompt", "answer", "why_asked", "pitfall", "status")},
+        fields={
+            name: getattr(question, name) for name in ("prompt", "answer", "why_asked", "pitfall", "status")
+        },
         level=question.level.slug,
         topics={t.slug for t in question.topics.all()},
         companies={c.slug for c in question.companies.all()},
@@ -503,7 +519,11 @@ def apply(bank: Bank, *, write: bool = True) -> Report:
                 report.unchanged.append(slug)
         report.created, report.updated = new, list(changed)
         counts = report.counts["questions"]
-        counts.created, counts.updated, counts.unchanged = len(new), len(changed), len(report.unchanged)
+        counts.created, counts.updated, counts.unchanged = (
+            len(new),
+            len(changed),
+            len(report.unchanged),
+        )
         if write:
             _write_questions(wanted, new, changed, ids)
     return report
@@ -530,13 +550,27 @@ def _write_questions(
     )
     # Rows to (re)build, per question id: new questions get everything, changed
     # ones only the relations that differ.
-    rebuild: dict[str, list[tuple[int, _Wanted]]] = {"topics": [], "companies": [], "key_points": [], "seen_in": []}
+    rebuild: dict[str, list[tuple[int, _Wanted]]] = {
+        "topics": [],
+        "companies": [],
+        "key_points": [],
+        "seen_in": [],
+    }
     for question in created:
         for part in rebuild:
             rebuild[part].append((question.pk, wanted[question.slug]))
 
     to_update = []
-    field_names = ["prompt", "answer", "answer_html", "why_asked", "pitfall", "status", "level_id", "updated"]
+    field_names = [
+        "prompt",
+        "answer",
+        "answer_html",
+        "why_asked",
+        "pitfall",
+        "status",
+        "level_id",
+        "updated",
+    ]
     for slug, (question, have) in changed.items():
         want = wanted[slug]
         if have.fields != want.fields or have.level != want.level:
@@ -561,7 +595,11 @@ def _write_questions(
     CompanyLink.objects.filter(question_id__in=[pk for pk, _ in rebuild["companies"]]).delete()
 
     TopicLink.objects.bulk_create(
-        [TopicLink(question_id=pk, topic_id=ids["topics"][s]) for pk, w in rebuild["topics"] for s in sorted(w.topics)],
+        [
+            TopicLink(question_id=pk, topic_id=ids["topics"][s])
+            for pk, w in rebuild["topics"]
+            for s in sorted(w.topics)
+        ],
         batch_size=1000,
     )
     CompanyLink.objects.bulk_create(

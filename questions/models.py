@@ -94,11 +94,7 @@ class QuestionQuerySet(models.QuerySet):
 
     def for_listing(self) -> QuestionQuerySet:
         """Everything a list of questions shows, in a fixed number of queries."""
-        return (
-            self.select_related("level")
-            .prefetch_related("topics", "companies")
-            .with_seen_count()
-        )
+        return self.select_related("level").prefetch_related("topics", "companies").with_seen_count()
 
 
 class Question(models.Model):
@@ -124,9 +120,7 @@ class Question(models.Model):
     class Meta:
         ordering = ["level__rank", "slug"]
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(prompt=""), name="question_prompt_not_empty"
-            ),
+            models.CheckConstraint(condition=~Q(prompt=""), name="question_prompt_not_empty"),
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "published"]), name="question_status_valid"
             ),
@@ -136,18 +130,18 @@ class Question(models.Model):
     def __str__(self) -> str:
         return self.prompt[:80]
 
-    def get_absolute_url(self) -> str:
-        return reverse("questions:detail", args=[self.slug])
-
-    def render_answer(self) -> None:
-        self.answer_html = markdown.render(self.answer)
-
     def save(self, *args, **kwargs) -> None:
         self.render_answer()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "answer" in update_fields:
             kwargs["update_fields"] = {*update_fields, "answer_html"}
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("questions:detail", args=[self.slug])
+
+    def render_answer(self) -> None:
+        self.answer_html = markdown.render(self.answer)
 
 
 class KeyPoint(models.Model):
@@ -160,9 +154,7 @@ class KeyPoint(models.Model):
     class Meta:
         ordering = ["question", "position"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["question", "position"], name="keypoint_unique_position"
-            ),
+            models.UniqueConstraint(fields=["question", "position"], name="keypoint_unique_position"),
             models.CheckConstraint(condition=~Q(text=""), name="keypoint_text_not_empty"),
         ]
 

@@ -23,10 +23,7 @@ def bank(request: HttpRequest) -> HttpResponse:
     form = BankFilterForm(request.GET or None)
     filters = form.filters()
     questions = (
-        Question.objects.published()
-        .matching(**filters)
-        .for_listing()
-        .order_by("level__rank", "prompt")
+        Question.objects.published().matching(**filters).for_listing().order_by("level__rank", "prompt")
     )
     page = Paginator(questions, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

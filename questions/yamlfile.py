@@ -187,13 +187,21 @@ def read(path: Path, *, display: str | None = None) -> Any:
 def parse_bytes(data: bytes, name: str) -> Any:
     if len(data) > MAX_FILE_BYTES:
         raise YamlFileError(
-            Problem(name, None, f"file is too large ({len(data):,} bytes; the limit is {MAX_FILE_BYTES:,})")
+            Problem(
+                name,
+                None,
+                f"file is too large ({len(data):,} bytes; the limit is {MAX_FILE_BYTES:,})",
+            )
         )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise YamlFileError(
-            Problem(name, line, f"file is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})")
+            Problem(
+                name,
+                line,
+                f"file is not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            )
         ) from None
     return parse(text.removeprefix("\ufeff"), name)

@@ -17,7 +17,11 @@ class StartForm(forms.Form):
         Level.objects.all(), label="Level", required=False, empty_label="Any", to_field_name="slug"
     )
     company = forms.ModelChoiceField(
-        Company.objects.all(), label="Company", required=False, empty_label="Any", to_field_name="slug"
+        Company.objects.all(),
+        label="Company",
+        required=False,
+        empty_label="Any",
+        to_field_name="slug",
     )
     count = forms.IntegerField(label="Questions", min_value=1, max_value=20, initial=5)
     seconds = forms.IntegerField(label="Seconds per answer", min_value=10, max_value=300, initial=30)
@@ -37,7 +41,12 @@ class ScoreForm(forms.Form):
         error_messages={"required": "Choose a self-score from 1 to 5 to go on."},
     )
     covered = forms.Field(required=False, widget=forms.CheckboxSelectMultiple)
-    note = forms.CharField(label="Note (optional)", required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label="Note (optional)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
     def __init__(self, *args, key_points=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -64,7 +64,11 @@ class InterviewSession(models.Model):
     # Random, so interview URLs cannot be guessed or enumerated.
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="interviews"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="interviews",
     )
     anon_token = models.CharField(max_length=64, blank=True, db_index=True)
     topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -88,7 +92,8 @@ class InterviewSession(models.Model):
                 condition=Q(user__isnull=False) | ~Q(anon_token=""), name="interview_has_owner"
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["active", "finished", "abandoned"]), name="interview_status_valid"
+                condition=Q(status__in=["active", "finished", "abandoned"]),
+                name="interview_status_valid",
             ),
         ]
         indexes = [models.Index(fields=["user", "status", "-created"])]
@@ -173,14 +178,17 @@ class Answer(models.Model):
     class Meta:
         constraints = [
             models.CheckConstraint(
-                condition=Q(score__isnull=True) | Q(score__gte=1, score__lte=5), name="answer_score_1_to_5"
+                condition=Q(score__isnull=True) | Q(score__gte=1, score__lte=5),
+                name="answer_score_1_to_5",
             ),
         ]
 
     def __str__(self) -> str:
         return f"Answer to {self.item}"
 
-    def record_score(self, *, score: int, covered: list[int], note: str = "", now: datetime | None = None) -> bool:
+    def record_score(
+        self, *, score: int, covered: list[int], note: str = "", now: datetime | None = None
+    ) -> bool:
         """Save the self-score while the interview is still running; False once it has finished."""
         now = now or timezone.now()
         covered = sorted({p for p in covered if 1 <= p <= self.key_point_count})

@@ -89,7 +89,9 @@ def home(request: HttpRequest) -> HttpResponse:
     """home.html: the start form, the live count of matching questions, unfinished interviews."""
     form = StartForm(request.GET or None, initial={"count": 5, "seconds": 30})
     owner = owner_of(request)
-    unfinished = InterviewSession.objects.owned_by(owner).active().select_related("topic", "level", "company")[:5]
+    unfinished = (
+        InterviewSession.objects.owned_by(owner).active().select_related("topic", "level", "company")[:5]
+    )
     context = {
         "form": form,
         "match_count": matching_count(form),
@@ -124,10 +126,16 @@ def start(request: HttpRequest) -> HttpResponseBase:
     filters = services.Filters(data["topic"], data["level"], data["company"])
     try:
         session = services.interview_start(
-            owner=ensure_owner(request), filters=filters, count=data["count"], seconds=data["seconds"]
+            owner=ensure_owner(request),
+            filters=filters,
+            count=data["count"],
+            seconds=data["seconds"],
         )
     except services.NoMatchingQuestions:
-        form.add_error(None, "No published question matches these filters, so no interview was started. Choose fewer filters.")
+        form.add_error(
+            None,
+            "No published question matches these filters, so no interview was started. Choose fewer filters.",
+        )
         return render(request, "home.html", {"form": form, "match_count": 0}, status=400)
     return redirect("sessions:run", pk=session.pk)
 
@@ -245,8 +253,10 @@ def answer(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
         messages.info(request, "This interview had already ended; your answer was kept.")
         return _go(request, reverse("sessions:summary", args=[session.pk]))
     if not request.htmx:
-        return redirect("sessions:review", pk=session.pk, position=item.position) if stored else redirect(
-            "sessions:run", pk=session.pk
+        return (
+            redirect("sessions:review", pk=session.pk, position=item.position)
+            if stored
+            else redirect("sessions:run", pk=session.pk)
         )
     notice = "" if stored else "You had already answered this question; your first answer stands."
     return render_runner(request, runner_context(request, session, items, item, notice=notice))
@@ -268,7 +278,9 @@ def score(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
         context = runner_context(request, session, items, item, score_form=form)
         return render_runner(request, context, status=200 if request.htmx else 400)
     item.answer.record_score(
-        score=form.cleaned_data["score"], covered=form.cleaned_data["covered"], note=form.cleaned_data["note"]
+        score=form.cleaned_data["score"],
+        covered=form.cleaned_data["covered"],
+        note=form.cleaned_data["note"],
     )
     next_item = first_open_item(items)
     if next_item is None:

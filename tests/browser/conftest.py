@@ -22,8 +22,12 @@ def pytest_collection_modifyitems(config, items):
     if CHROMIUM.exists():
         return
     if os.environ.get("CI") == "true":
-        raise pytest.UsageError(f"CI needs Chromium at {CHROMIUM} for the browser tests (apt-get install -y chromium)")
-    skip = pytest.mark.skip(reason=f"browser tests skipped: Chromium not found at {CHROMIUM} (apt-get install chromium)")
+        raise pytest.UsageError(
+            f"CI needs Chromium at {CHROMIUM} for the browser tests (apt-get install -y chromium)"
+        )
+    skip = pytest.mark.skip(
+        reason=f"browser tests skipped: Chromium not found at {CHROMIUM} (apt-get install chromium)"
+    )
     for item in items:
         if "tests/browser/" in str(item.fspath):
             item.add_marker(skip)

@@ -19,8 +19,7 @@ def make_questions(n: int) -> None:
         Question(slug=f"q{i}", prompt=f"Question {i}?", answer="A", level=level) for i in range(n)
     )
     Question.topics.through.objects.bulk_create(
-        Question.topics.through(question_id=q.pk, topic_id=topics[i % 3].pk)
-        for i, q in enumerate(questions)
+        Question.topics.through(question_id=q.pk, topic_id=topics[i % 3].pk) for i, q in enumerate(questions)
     )
     Question.companies.through.objects.bulk_create(
         Question.companies.through(question_id=q.pk, company_id=company.pk) for q in questions
@@ -34,13 +33,21 @@ def test_every_model_is_registered(admin_client):
 
 def test_the_changelist_shows_prompt_level_topics_companies_status_and_seen_count(admin_client, small_bank):
     html = admin_client.get("/admin/questions/question/").text
-    for text in ["What is backpropagation?", "Entry level", "Training", "Google, Meta", "Published"]:
+    for text in [
+        "What is backpropagation?",
+        "Entry level",
+        "Training",
+        "Google, Meta",
+        "Published",
+    ]:
         assert text in html
     assert "seen in" in html.lower()
 
 
 @pytest.mark.parametrize("size", [5, 200])
-def test_the_changelist_query_count_does_not_grow_with_the_bank(admin_client, django_assert_max_num_queries, size):
+def test_the_changelist_query_count_does_not_grow_with_the_bank(
+    admin_client, django_assert_max_num_queries, size
+):
     make_questions(size)
     with django_assert_max_num_queries(14):
         response = admin_client.get("/admin/questions/question/")
@@ -48,10 +55,16 @@ def test_the_changelist_query_count_does_not_grow_with_the_bank(admin_client, dj
 
 
 def test_filters_and_search(admin_client, small_bank):
-    assert "pooling" not in admin_client.get("/admin/questions/question/?topics__slug__exact=training").text.lower()
+    assert (
+        "pooling"
+        not in admin_client.get("/admin/questions/question/?topics__slug__exact=training").text.lower()
+    )
     assert "What does pooling" in admin_client.get("/admin/questions/question/?q=downsamples").text
     level = Level.objects.get(slug="senior")
-    assert "What is backprop" not in admin_client.get(f"/admin/questions/question/?level__id__exact={level.pk}").text
+    assert (
+        "What is backprop"
+        not in admin_client.get(f"/admin/questions/question/?level__id__exact={level.pk}").text
+    )
 
 
 def test_publish_and_unpublish_actions_are_logged(admin_client, small_bank):

@@ -12,7 +12,13 @@ from questions.importer import load
 from tests.conftest import FIXTURES, SEEDS
 
 # Questions per guide in ../shared/seeds (see its README).
-GUIDE_SIZES = {"top-50-2026": 50, "faq-45": 45, "fundamentals-50": 50, "levels-30": 30, "common-63": 63}
+GUIDE_SIZES = {
+    "top-50-2026": 50,
+    "faq-45": 45,
+    "fundamentals-50": 50,
+    "levels-30": 30,
+    "common-63": 63,
+}
 
 
 @pytest.fixture(scope="module")
@@ -79,5 +85,7 @@ def test_guide_sizes_match_the_seeds():
 
 def test_the_originality_check_catches_a_copied_sentence():
     seeds = {tuple(originality.words("one two three four five six seven eight nine ten eleven twelve"))}
-    assert originality.copied_runs(["One, two; three four five six seven eight nine ten eleven twelve!"], seeds)
+    assert originality.copied_runs(
+        ["One, two; three four five six seven eight nine ten eleven twelve!"], seeds
+    )
     assert not originality.copied_runs(["one two three four five six seven eight nine ten eleven"], seeds)

@@ -33,9 +33,7 @@ def failing_import(*paths):
 
 
 def nothing_written():
-    return not any(
-        m.objects.exists() for m in (Level, Topic, Company, Source, Question, KeyPoint, Sighting)
-    )
+    return not any(m.objects.exists() for m in (Level, Topic, Company, Source, Question, KeyPoint, Sighting))
 
 
 # --- the good path ------------------------------------------------------------
@@ -91,9 +89,10 @@ def test_an_edited_file_updates_only_what_changed(small_bank, write_yaml):
 
 
 def test_a_sighting_can_move_from_one_question_to_another(small_bank, write_yaml):
-    moved = QUESTIONS.replace(
-        "      - {source: guide-b, number: 3}\n", ""
-    ).replace("      - {source: guide-a, number: 33}\n", "      - {source: guide-a, number: 33}\n      - {source: guide-b, number: 3}\n")
+    moved = QUESTIONS.replace("      - {source: guide-b, number: 3}\n", "").replace(
+        "      - {source: guide-a, number: 33}\n",
+        "      - {source: guide-a, number: 33}\n      - {source: guide-b, number: 3}\n",
+    )
     run_import(small_bank[0], write_yaml("10-questions.yaml", moved))
     assert Sighting.objects.get(source__slug="guide-b", number=3).question.slug == "pooling"
 
@@ -108,16 +107,21 @@ def test_dry_run_reports_and_writes_nothing(write_yaml):
 def test_status_draft_is_kept(write_yaml):
     run_import(
         write_yaml("a.yaml", TAXONOMY),
-        write_yaml("b.yaml", QUESTIONS.replace("    seen_in:\n      - {source: guide-a, number: 33}\n", "    status: draft\n")),
+        write_yaml(
+            "b.yaml",
+            QUESTIONS.replace("    seen_in:\n      - {source: guide-a, number: 33}\n", "    status: draft\n"),
+        ),
     )
     assert Question.objects.get(slug="pooling").status == "draft"
 
 
 def test_levels_and_topics_may_come_from_the_database(small_bank, write_yaml):
     only_questions = QUESTIONS.replace("slug: pooling", "slug: pooling-2").replace("number: 33", "number: 34")
-    only_questions = only_questions.replace("slug: backpropagation", "slug: backprop-2").replace(
-        "number: 8", "number: 9"
-    ).replace("number: 3}", "number: 4}")
+    only_questions = (
+        only_questions.replace("slug: backpropagation", "slug: backprop-2")
+        .replace("number: 8", "number: 9")
+        .replace("number: 3}", "number: 4}")
+    )
     out = run_import(write_yaml("more.yaml", only_questions))
     assert "Questions: 2 created" in out
 
@@ -188,7 +192,9 @@ BAD_CASES = {
         24,
     ),
     "empty list": (
-        QUESTIONS.replace("key_points: [Downsamples, Adds a little translation invariance]", "key_points: []"),
+        QUESTIONS.replace(
+            "key_points: [Downsamples, Adds a little translation invariance]", "key_points: []"
+        ),
         "question 'pooling': 'key_points' must list at least one item",
         22,
     ),
@@ -208,7 +214,11 @@ BAD_CASES = {
         1,
     ),
     "top level not a mapping": ("- just\n- a list\n", "the top level must be a mapping", 1),
-    "unknown section": ("question:\n  - slug: x\n", "unknown key 'question' (did you mean 'questions'?)", 1),
+    "unknown section": (
+        "question:\n  - slug: x\n",
+        "unknown key 'question' (did you mean 'questions'?)",
+        1,
+    ),
 }
 
 
@@ -236,7 +246,12 @@ def test_it_reports_every_problem_not_only_the_first(write_yaml):
 def test_a_duplicate_slug_across_files_is_refused(write_yaml):
     taxonomy = write_yaml("00.yaml", TAXONOMY)
     first = write_yaml("10.yaml", QUESTIONS)
-    second = write_yaml("20.yaml", QUESTIONS.replace("number: 8", "number: 80").replace("number: 3}", "number: 30}").replace("number: 33", "number: 330"))
+    second = write_yaml(
+        "20.yaml",
+        QUESTIONS.replace("number: 8", "number: 80")
+        .replace("number: 3}", "number: 30}")
+        .replace("number: 33", "number: 330"),
+    )
     stderr, _ = failing_import(taxonomy, first, second)
     assert f"{second}:2: duplicate question slug 'backpropagation' (first at {first}:2)" in stderr
     assert nothing_written()
@@ -254,7 +269,9 @@ def test_an_alias_bomb_is_refused_at_once(write_yaml):
     lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
     for i in range(1, 10):
         prev, cur = chr(ord("a") + i - 1), chr(ord("a") + i)
-        lines.append(f"{cur}: &{cur} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]")
+        lines.append(
+            f"{cur}: &{cur} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]"
+        )
     bomb = write_yaml("bomb.yaml", "\n".join(lines) + "\n")
     started = time.perf_counter()
     stderr, _ = failing_import(bomb)

@@ -15,11 +15,17 @@ def make_bank(n: int = 6) -> list[Question]:
     questions = []
     for i in range(n):
         q = Question.objects.create(
-            slug=f"q{i}", prompt=f"Question number {i}?", answer=f"**Answer {i}**", level=level,
-            why_asked="Because.", pitfall="Rushing.",
+            slug=f"q{i}",
+            prompt=f"Question number {i}?",
+            answer=f"**Answer {i}**",
+            level=level,
+            why_asked="Because.",
+            pitfall="Rushing.",
         )
         q.topics.add(cnn if i % 2 == 0 else training)
-        KeyPoint.objects.bulk_create(KeyPoint(question=q, position=p, text=f"Point {p} of {i}") for p in (1, 2, 3))
+        KeyPoint.objects.bulk_create(
+            KeyPoint(question=q, position=p, text=f"Point {p} of {i}") for p in (1, 2, 3)
+        )
         questions.append(q)
     return questions
 

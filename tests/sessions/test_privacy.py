@@ -62,7 +62,11 @@ def test_signing_up_keeps_anonymous_interviews(client, bank, django_user_model):
     session = start(client)
     response = client.post(
         "/accounts/signup/",
-        {"username": "carol", "password1": "a long enough passphrase", "password2": "a long enough passphrase"},
+        {
+            "username": "carol",
+            "password1": "a long enough passphrase",
+            "password2": "a long enough passphrase",
+        },
     )
     assert response.status_code == 302
     carol = django_user_model.objects.get(username="carol")
@@ -87,7 +91,9 @@ def test_after_logging_out_the_interviews_stay_with_the_account(alice_client, ba
 
 
 def test_signup_applies_django_password_validators(client, db, django_user_model):
-    response = client.post("/accounts/signup/", {"username": "dave", "password1": "short", "password2": "short"})
+    response = client.post(
+        "/accounts/signup/", {"username": "dave", "password1": "short", "password2": "short"}
+    )
     assert response.status_code == 200
     assert "too short" in response.text
     assert not django_user_model.objects.filter(username="dave").exists()

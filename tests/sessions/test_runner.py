@@ -27,7 +27,9 @@ def test_the_question_page_shows_prompt_tags_position_and_timer(client, bank):
     session = start(client)
     html = client.get(url(session)).text
     item = session.items.get(position=1)
-    assert f'<h1 id="question-heading" class="runner-prompt" tabindex="-1">{item.question.prompt}</h1>' in html
+    assert (
+        f'<h1 id="question-heading" class="runner-prompt" tabindex="-1">{item.question.prompt}</h1>' in html
+    )
     assert "Question 1 of 3" in html
     assert 'role="timer"' in html
     assert 'aria-live="off" data-timer-seconds>30<' in html
@@ -129,7 +131,9 @@ def test_extra_fields_cannot_move_the_deadline(client, bank, time_machine):
 def test_candidate_text_is_shown_as_text(client, bank):
     session = start(client)
     client.get(url(session))
-    response = client.post(url(session, "questions/1/answer"), {"answer": "<script>alert(1)</script>"}, follow=True)
+    response = client.post(
+        url(session, "questions/1/answer"), {"answer": "<script>alert(1)</script>"}, follow=True
+    )
     assert "<script>alert(1)</script>" not in response.text
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in response.text
 

@@ -45,7 +45,11 @@ def test_scoring_moves_on_to_the_next_question(client, bank):
     session = start(client)
     client.get(url(session))
     client.post(url(session, "questions/1/answer"), {"answer": "a"}, headers=HX)
-    html = client.post(url(session, "questions/1/score"), {"score": "4", "covered": ["1", "3"], "note": "ok"}, headers=HX).text
+    html = client.post(
+        url(session, "questions/1/score"),
+        {"score": "4", "covered": ["1", "3"], "note": "ok"},
+        headers=HX,
+    ).text
     assert "Question 2 of 3" in html
     answer = Answer.objects.get()
     assert (answer.score, answer.covered, answer.note) == (4, [1, 3], "ok")
@@ -147,6 +151,8 @@ def test_an_answer_sent_after_leaving_is_still_kept(client, bank):
     assert Answer.objects.get().text == "typed in the other tab"
 
 
-@pytest.mark.parametrize(("covered", "total", "expected"), [(0, 4, 1), (1, 4, 2), (2, 4, 3), (3, 4, 4), (4, 4, 5)])
+@pytest.mark.parametrize(
+    ("covered", "total", "expected"), [(0, 4, 1), (1, 4, 2), (2, 4, 3), (3, 4, 4), (4, 4, 5)]
+)
 def test_the_suggested_score_follows_the_share_of_key_points(covered, total, expected):
     assert suggested_score(covered, total) == expected

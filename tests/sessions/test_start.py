@@ -7,9 +7,8 @@ import random
 import pytest
 
 from questions.models import Question
-from sessions.models import InterviewSession
+from sessions.models import InterviewSession, Owner
 from sessions.services import Filters, interview_start, pick_questions
-from sessions.models import Owner
 
 from .conftest import start
 

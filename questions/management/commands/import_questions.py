@@ -15,9 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser) -> None:
         parser.add_argument("paths", nargs="+", help="YAML files, or folders of them")
-        parser.add_argument(
-            "--dry-run", action="store_true", help="validate and report, write nothing"
-        )
+        parser.add_argument("--dry-run", action="store_true", help="validate and report, write nothing")
 
     def handle(self, *args, paths: list[str], dry_run: bool, **options) -> None:
         bank, report = import_paths(paths, dry_run=dry_run)
@@ -27,9 +25,7 @@ class Command(BaseCommand):
             more = len(bank.problems) - MAX_SHOWN
             if more > 0:
                 self.stderr.write(f"... and {more} more")
-            raise CommandError(
-                f"{len(bank.problems)} problem(s) found; nothing was imported."
-            )
+            raise CommandError(f"{len(bank.problems)} problem(s) found; nothing was imported.")
         prefix = "Dry run, nothing written. Would import: " if dry_run else ""
         if prefix:
             self.stdout.write(prefix)
