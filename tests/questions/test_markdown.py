@@ -6,7 +6,8 @@ from questions.markdown import render
 
 
 def test_a_list_straight_under_a_sentence_is_still_a_list():
-    assert render("Two kinds:\n- max\n- average") == "<p>Two kinds:</p>\n<ul>\n<li>max</li>\n<li>average</li>\n</ul>"
+    html = render("Two kinds:\n- max\n- average")
+    assert html == "<p>Two kinds:</p>\n<ul>\n<li>max</li>\n<li>average</li>\n</ul>"
 
 
 def test_code_blocks_are_left_alone():
