@@ -25,6 +25,11 @@ class StartForm(forms.Form):
     )
     count = forms.IntegerField(label="Questions", min_value=1, max_value=20, initial=5)
     seconds = forms.IntegerField(label="Seconds per answer", min_value=10, max_value=300, initial=30)
+    review_due = forms.BooleanField(
+        label="Review due questions",
+        required=False,
+        help_text="Start with the questions your review schedule says are due, then new ones.",
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -35,14 +35,18 @@ SCORE_LABELS = {
 LOW_SCORE = 3  # scores at or below this are "worth practising again"
 
 
-class InterviewSessionQuerySet(models.QuerySet):
-    def owned_by(self, owner: Owner) -> InterviewSessionQuerySet:
+class OwnedQuerySet(models.QuerySet):
+    """Rows that belong to a user or, for anonymous candidates, to a browser token."""
+
+    def owned_by(self, owner: Owner):
         if owner.user is not None:
             return self.filter(user=owner.user)
         if owner.token:
             return self.filter(user=None, anon_token=owner.token)
         return self.none()
 
+
+class InterviewSessionQuerySet(OwnedQuerySet):
     def active(self) -> InterviewSessionQuerySet:
         return self.filter(status=InterviewSession.Status.ACTIVE)
 
@@ -206,3 +210,44 @@ class Answer(models.Model):
     @property
     def covered_count(self) -> int:
         return len(self.covered)
+
+
+class ReviewCard(models.Model):
+    """One candidate's spaced-repetition schedule for one question (FSRS card state).
+
+    ``card`` is ``fsrs.Card.to_dict()``; ``due`` is copied out of it so "what is
+    due" is an indexed query. ``previous_card`` and ``last_answer`` let a
+    candidate change a score before finishing: the review is then redone from
+    the state before that answer instead of counting twice.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="review_cards"
+    )
+    anon_token = models.CharField(max_length=64, blank=True, db_index=True)
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="review_cards")
+    card = models.JSONField()
+    previous_card = models.JSONField(null=True, blank=True)
+    last_answer = models.ForeignKey(Answer, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    due = models.DateTimeField(db_index=True)
+    last_review = models.DateTimeField(null=True, blank=True)
+    reviews = models.PositiveIntegerField(default=0)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "question"], condition=Q(user__isnull=False), name="card_unique_per_user"
+            ),
+            models.UniqueConstraint(
+                fields=["anon_token", "question"], condition=Q(user__isnull=True), name="card_unique_per_browser"
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(anon_token=""), name="card_has_owner"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Card {self.question_id} due {self.due:%Y-%m-%d %H:%M}"

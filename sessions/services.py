@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from questions.models import Company, Level, Question, Topic
 
+from . import scheduling
 from .models import (
     GRACE,
     LOW_SCORE,
@@ -19,6 +20,7 @@ from .models import (
     InterviewQuestion,
     InterviewSession,
     Owner,
+    ReviewCard,
 )
 
 # A question answered this recently is drawn only when nothing fresher matches.
@@ -50,6 +52,12 @@ def recently_seen_ids(owner: Owner, *, now: datetime) -> set[int]:
     return set(items.values_list("question_id", flat=True))
 
 
+def due_question_ids(owner: Owner, *, now: datetime, limit: int) -> list[int]:
+    """Published questions due for review, most overdue first."""
+    due = ReviewCard.objects.owned_by(owner).filter(due__lte=now, question__status=Question.Status.PUBLISHED)
+    return list(due.order_by("due").values_list("question_id", flat=True)[:limit])
+
+
 def pick_questions(candidates: list[int], count: int, avoid: set[int], rng: random.Random) -> list[int]:
     """``count`` distinct ids drawn at random, taking ones not in ``avoid`` first."""
     fresh = [pk for pk in candidates if pk not in avoid]
@@ -67,6 +75,7 @@ def interview_start(
     count: int,
     seconds: int,
     question_ids: list[int] | None = None,
+    review_due: bool = False,
     rng: random.Random | None = None,
 ) -> InterviewSession:
     """Create an interview of ``count`` random matching questions (or exactly ``question_ids``).
@@ -77,8 +86,9 @@ def interview_start(
     now = timezone.now()
     rng = rng or random.SystemRandom()
     if question_ids is None:
-        candidates = list(filters.questions().values_list("id", flat=True))
-        chosen = pick_questions(candidates, count, recently_seen_ids(owner, now=now), rng)
+        chosen = due_question_ids(owner, now=now, limit=count) if review_due else []
+        candidates = list(filters.questions().exclude(id__in=chosen).values_list("id", flat=True))
+        chosen += pick_questions(candidates, count - len(chosen), recently_seen_ids(owner, now=now), rng)
     else:
         published = set(Question.objects.published().filter(id__in=question_ids).values_list("id", flat=True))
         chosen = [pk for pk in dict.fromkeys(question_ids) if pk in published][:count]
@@ -163,8 +173,35 @@ def low_scored_question_ids(session: InterviewSession) -> list[int]:
     )
 
 
+def score_answer(
+    *, session: InterviewSession, item: InterviewQuestion, score: int, covered: list[int], note: str
+) -> bool:
+    """Record a self-score and let it update the candidate's review schedule (one transaction)."""
+    now = timezone.now()
+    with transaction.atomic():
+        if not item.answer.record_score(score=score, covered=covered, note=note, now=now):
+            return False
+        scheduling.review(session=session, answer=item.answer, question_id=item.question_id, now=now)
+    return True
+
+
 def claim_anonymous_interviews(*, token: str, user) -> int:
-    """Hand the interviews an anonymous browser did over to the account it signed in to."""
+    """Hand an anonymous browser's interviews and review schedule over to the account it signed in to.
+
+    Where the account already has a card for a question, the more recently reviewed card wins.
+    """
     if not token:
         return 0
-    return InterviewSession.objects.filter(user=None, anon_token=token).update(user=user, anon_token="")
+    with transaction.atomic():
+        moved = InterviewSession.objects.filter(user=None, anon_token=token).update(user=user, anon_token="")
+        theirs = {c.question_id: c for c in ReviewCard.objects.filter(user=user)}
+        for card in ReviewCard.objects.filter(user=None, anon_token=token):
+            existing = theirs.get(card.question_id)
+            if existing is not None:
+                if (existing.last_review or existing.due) >= (card.last_review or card.due):
+                    card.delete()
+                    continue
+                existing.delete()
+            card.user, card.anon_token = user, ""
+            card.save(update_fields=["user", "anon_token"])
+    return moved

@@ -31,7 +31,7 @@ from questions.models import KeyPoint
 
 from . import services
 from .forms import ScoreForm, StartForm
-from .models import SCORE_LABELS, InterviewQuestion, InterviewSession, Owner
+from .models import SCORE_LABELS, InterviewQuestion, InterviewSession, Owner, ReviewCard
 
 CANDIDATE_KEY = "candidate"
 
@@ -96,6 +96,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "form": form,
         "match_count": matching_count(form),
         "unfinished": unfinished,
+        "due_count": ReviewCard.objects.owned_by(owner).filter(due__lte=timezone.now()).count(),
     }
     return render(request, "home.html", context)
 
@@ -130,6 +131,7 @@ def start(request: HttpRequest) -> HttpResponseBase:
             filters=filters,
             count=data["count"],
             seconds=data["seconds"],
+            review_due=data["review_due"],
         )
     except services.NoMatchingQuestions:
         form.add_error(

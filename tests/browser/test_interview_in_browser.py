@@ -25,7 +25,7 @@ def start_interview(page, site, *, topic="cnn", count="2", seconds="30"):
     expect(page.get_by_role("status").filter(has_text="match")).to_have_text(
         re.compile(r"3 published questions match")
     )
-    page.get_by_label("Questions").fill(count)
+    page.get_by_label("Questions", exact=True).fill(count)
     page.get_by_label("Seconds per answer").fill(seconds)
     page.get_by_role("button", name="Start interview").click()
     expect(page.get_by_text("Question 1 of " + count)).to_be_visible()
