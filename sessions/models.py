@@ -228,7 +228,9 @@ class ReviewCard(models.Model):
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="review_cards")
     card = models.JSONField()
     previous_card = models.JSONField(null=True, blank=True)
-    last_answer = models.ForeignKey(Answer, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    last_answer = models.ForeignKey(
+        Answer, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     due = models.DateTimeField(db_index=True)
     last_review = models.DateTimeField(null=True, blank=True)
     reviews = models.PositiveIntegerField(default=0)
@@ -242,7 +244,9 @@ class ReviewCard(models.Model):
                 fields=["user", "question"], condition=Q(user__isnull=False), name="card_unique_per_user"
             ),
             models.UniqueConstraint(
-                fields=["anon_token", "question"], condition=Q(user__isnull=True), name="card_unique_per_browser"
+                fields=["anon_token", "question"],
+                condition=Q(user__isnull=True),
+                name="card_unique_per_browser",
             ),
             models.CheckConstraint(
                 condition=Q(user__isnull=False) | ~Q(anon_token=""), name="card_has_owner"

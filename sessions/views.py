@@ -279,7 +279,9 @@ def score(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
     if not form.is_valid():
         context = runner_context(request, session, items, item, score_form=form)
         return render_runner(request, context, status=200 if request.htmx else 400)
-    item.answer.record_score(
+    services.score_answer(
+        session=session,
+        item=item,
         score=form.cleaned_data["score"],
         covered=form.cleaned_data["covered"],
         note=form.cleaned_data["note"],

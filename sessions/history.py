@@ -1,0 +1,157 @@
+"""History pages: past interviews, progress charts, every attempt, export and deletion."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import progress
+from .models import InterviewSession, ReviewCard
+from .views import owner_of
+
+PAGE_SIZE = 20
+
+
+@require_GET
+@never_cache
+def history(request: HttpRequest) -> HttpResponse:
+    """sessions/history.html: interviews (paginated), score trend, topic mastery, activity, what is due."""
+    owner = owner_of(request)
+    now = timezone.now()
+    today = timezone.localdate(now)
+    page = Paginator(progress.interviews(owner), PAGE_SIZE).get_page(request.GET.get("page"))
+    for interview in page.object_list:
+        interview.percent = progress.percent(interview.score_sum, interview.scored)
+    days = progress.answered_days(owner, now=now)
+    trend = progress.score_trend(owner)
+    topics = progress.topic_scores(owner)
+    context = {
+        "page": page,
+        "trend": trend,
+        "trend_path": " ".join(f"{p.x},{p.y}" for p in trend),
+        "topics": topics,
+        "mastery_height": 30 * len(topics),
+        "weakest": progress.weakest_topics(owner, now=now),
+        "calendar": progress.calendar(days, today=today),
+        "streak": progress.streak(days, today=today),
+        "active_days": sum(
+            1 for day, n in days.items() if n and (today - day).days < 7 * progress.CALENDAR_WEEKS
+        ),
+        "due_count": progress.due_count(owner, now=now),
+    }
+    return render(request, "sessions/history.html", context)
+
+
+@require_GET
+def questions_met(request: HttpRequest) -> HttpResponse:
+    """sessions/questions_met.html: every question the candidate has answered, most recent first."""
+    page = Paginator(progress.questions_met(owner_of(request)), 50).get_page(request.GET.get("page"))
+    for row in page.object_list:
+        row["avg_percent"] = round(100 * row["avg"] / 5) if row["avg"] is not None else None
+    return render(request, "sessions/questions_met.html", {"page": page})
+
+
+@require_GET
+def attempts(request: HttpRequest, slug: str) -> HttpResponse:
+    """sessions/attempts.html: every attempt at one question (404 if the candidate never met it)."""
+    owner = owner_of(request)
+    rows = list(
+        progress.answers(owner)
+        .filter(item__question__slug=slug)
+        .select_related("item__session", "item__question")
+        .order_by("-submitted_at")
+    )
+    if not rows:
+        raise Http404("You have not answered this question yet")
+    card = ReviewCard.objects.owned_by(owner).filter(question__slug=slug).first()
+    return render(
+        request, "sessions/attempts.html", {"question": rows[0].item.question, "rows": rows, "card": card}
+    )
+
+
+def export_rows(owner) -> list[dict]:
+    """One row per question of every interview, oldest interview first."""
+    interviews = (
+        InterviewSession.objects.owned_by(owner)
+        .order_by("created")
+        .select_related("topic", "level", "company")
+        .prefetch_related("items__question", "items__answer")
+    )
+    rows = []
+    for interview in interviews:
+        for item in interview.items.all():
+            answer = getattr(item, "answer", None)
+            rows.append(
+                {
+                    "interview": str(interview.pk),
+                    "started": interview.created.isoformat(),
+                    "status": interview.status,
+                    "topic": interview.topic.slug if interview.topic else "",
+                    "level": interview.level.slug if interview.level else "",
+                    "company": interview.company.slug if interview.company else "",
+                    "seconds_per_answer": interview.seconds_per_answer,
+                    "position": item.position,
+                    "question": item.question.slug,
+                    "prompt": item.question.prompt,
+                    "answer": answer.text if answer else "",
+                    "submitted": answer.submitted_at.isoformat() if answer else "",
+                    "seconds_taken": round(answer.elapsed_ms / 1000, 1) if answer else "",
+                    "overtime": answer.overtime if answer else "",
+                    "score": answer.score if answer and answer.score else "",
+                    "key_points_covered": len(answer.covered) if answer else "",
+                    "key_points": answer.key_point_count if answer else "",
+                    "note": answer.note if answer else "",
+                }
+            )
+    return rows
+
+
+@require_GET
+def export_json(request: HttpRequest) -> HttpResponse:
+    owner = owner_of(request)
+    cards = [
+        {"question": slug, "due": due.isoformat(), "reviews": reviews}
+        for slug, due, reviews in ReviewCard.objects.owned_by(owner)
+        .order_by("due")
+        .values_list("question__slug", "due", "reviews")
+    ]
+    body = json.dumps({"answers": export_rows(owner), "review_schedule": cards}, indent=2, ensure_ascii=False)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="prepsite-history.json"'
+    return response
+
+
+@require_GET
+def export_csv(request: HttpRequest) -> HttpResponse:
+    rows = export_rows(owner_of(request))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="prepsite-history.csv"'
+    fields = list(rows[0]) if rows else ["interview", "started", "question", "answer", "score"]
+    writer = csv.DictWriter(response, fieldnames=fields)
+    writer.writeheader()
+    writer.writerows(rows)
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def delete_history(request: HttpRequest) -> HttpResponseBase:
+    """sessions/delete_history.html: confirm, then delete every interview, answer and review card."""
+    owner = owner_of(request)
+    if request.method == "POST":
+        interviews_deleted = InterviewSession.objects.owned_by(owner).count()
+        InterviewSession.objects.owned_by(owner).delete()
+        ReviewCard.objects.owned_by(owner).delete()
+        messages.success(
+            request, f"Deleted your history: {interviews_deleted} interview(s) and their answers."
+        )
+        return redirect("home")
+    count = InterviewSession.objects.owned_by(owner).count()
+    return render(request, "sessions/delete_history.html", {"count": count})
