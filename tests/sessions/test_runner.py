@@ -145,7 +145,7 @@ def test_the_runner_costs_a_fixed_number_of_queries(client, bank, django_assert_
         client.get(url(session))
     with django_assert_max_num_queries(14):
         client.post(url(session, "questions/1/answer"), {"answer": "a"}, headers=HX)
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(18):
         client.post(url(session, "questions/1/score"), {"score": "3"}, headers=HX)
 
 
