@@ -10,7 +10,7 @@ PORT   ?= 8000
 # Local development mode (see prepsite/settings.py). Production never sets this.
 DEV := DJANGO_DEBUG=1
 
-.PHONY: help install run migrate bank test test-fast lint superuser clean
+.PHONY: help install run migrate bank test lint superuser bench-history clean
 
 help:
 	@echo "make run        set up (venv, install, migrate, import the bank) and serve on http://$(HOST):$(PORT)"
@@ -49,3 +49,6 @@ lint: install
 
 clean:
 	rm -rf $(VENV) var staticfiles
+
+bench-history: install
+	$(DEV) $(BIN)/python bench/history.py

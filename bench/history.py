@@ -1,0 +1,123 @@
+"""Benchmark: the history and home pages for a candidate with 1,000 interviews (5,000 answers).
+
+    make bench-history            # or: DJANGO_DEBUG=1 .venv/bin/python bench/history.py
+
+Builds a throw-away database (SQLite in a temp folder unless BENCH_DATABASE_URL
+is set, e.g. a PostgreSQL URL), fills it, then requests each page REPEAT times
+in-process with Django's test client and prints the median and p95 time and
+the number of queries per request.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+TMP = tempfile.mkdtemp(prefix="prepsite-bench-")
+os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{TMP}/bench.sqlite3")
+os.environ.setdefault("DJANGO_DEBUG", "1")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prepsite.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.contrib.auth import get_user_model  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+from questions.models import Question  # noqa: E402
+from sessions.models import Answer, InterviewQuestion, InterviewSession  # noqa: E402
+
+INTERVIEWS = int(os.environ.get("BENCH_INTERVIEWS", "1000"))
+REPEAT = int(os.environ.get("BENCH_REPEAT", "30"))
+
+
+def build() -> Client:
+    call_command("migrate", verbosity=0)
+    call_command("import_questions", str(ROOT / "fixtures"), stdout=open(os.devnull, "w"))  # noqa: SIM115
+    user = get_user_model().objects.create_user("bench")
+    questions = list(Question.objects.order_by("id"))
+    now = datetime.now(UTC)
+    sessions = InterviewSession.objects.bulk_create(
+        InterviewSession(
+            user=user,
+            status="finished",
+            created=now - timedelta(hours=6 * i),
+            finished_at=now,
+            seconds_per_answer=30,
+        )
+        for i in range(INTERVIEWS)
+    )
+    items = InterviewQuestion.objects.bulk_create(
+        (
+            InterviewQuestion(
+                session=s,
+                position=p + 1,
+                question=questions[(i * 5 + p) % len(questions)],
+                served_at=s.created,
+            )
+            for i, s in enumerate(sessions)
+            for p in range(5)
+        ),
+        batch_size=2000,
+    )
+    Answer.objects.bulk_create(
+        (
+            Answer(
+                item=it,
+                text="benchmark answer",
+                submitted_at=it.served_at + timedelta(seconds=20),
+                elapsed_ms=20_000,
+                score=1 + it.pk % 5,
+                covered=[1],
+                key_point_count=4,
+            )
+            for it in items
+        ),
+        batch_size=2000,
+    )
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def measure(client: Client, path: str) -> tuple[float, float, int]:
+    client.get(path)  # warm caches
+    times = []
+    queries = 0
+    for _ in range(REPEAT):
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            response = client.get(path)
+            times.append((time.perf_counter() - started) * 1000)
+        assert response.status_code == 200, (path, response.status_code)
+        queries = len(ctx.captured_queries)
+    times.sort()
+    return statistics.median(times), times[int(0.95 * (len(times) - 1))], queries
+
+
+def main() -> None:
+    setup_test_environment()
+    client = build()
+    print(
+        f"{connection.vendor}: {INTERVIEWS} interviews, {Answer.objects.count()} answers, "
+        f"{REPEAT} requests per page, {os.cpu_count()} cores"
+    )
+    print(f"{'page':<12}{'median ms':>12}{'p95 ms':>10}{'queries':>10}")
+    for name, path in [("history", "/history/"), ("history p2", "/history/?page=2"), ("home", "/")]:
+        median, p95, queries = measure(client, path)
+        print(f"{name:<12}{median:>12.1f}{p95:>10.1f}{queries:>10}")
+
+
+if __name__ == "__main__":
+    main()
