@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from sessions import history
+from sessions import history, sharing
 from sessions import views as session_views
 
 from . import views
@@ -20,6 +20,9 @@ urlpatterns = [
     path("accounts/signup/", session_views.signup, name="signup"),
     path("accounts/login/", session_views.CandidateLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("r/<str:token>/", sharing.report, name="report"),
+    path("r/<str:token>/report.md", sharing.report_markdown, name="report_markdown"),
+    path("r/<str:token>/report.json", sharing.report_json, name="report_json"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

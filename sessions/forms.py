@@ -61,3 +61,13 @@ class ScoreForm(forms.Form):
         """The ticked key points; anything that is not one of this question's points is dropped."""
         ticked = self.data.getlist("covered") if hasattr(self.data, "getlist") else []
         return sorted({int(v) for v in ticked if v.isdigit() and int(v) in self.positions})
+
+
+class ShareForm(forms.Form):
+    include_answers = forms.BooleanField(
+        label="Include my typed answers and notes", required=False, initial=True
+    )
+    show_name = forms.BooleanField(label="Show my username", required=False)
+    expires_days = forms.IntegerField(
+        label="Expires after (days, optional)", required=False, min_value=1, max_value=365
+    )

@@ -11,6 +11,7 @@ second one or overwrite the first.
 
 from __future__ import annotations
 
+import secrets
 import uuid
 from datetime import datetime, timedelta
 
@@ -255,3 +256,41 @@ class ReviewCard(models.Model):
 
     def __str__(self) -> str:
         return f"Card {self.question_id} due {self.due:%Y-%m-%d %H:%M}"
+
+
+def new_share_token() -> str:
+    # 32 random bytes from the OS (256 bits), URL-safe: a capability, not derived from any id.
+    return secrets.token_urlsafe(32)
+
+
+class ShareLinkQuerySet(models.QuerySet):
+    def live(self, *, now: datetime | None = None) -> ShareLinkQuerySet:
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+
+
+class ShareLink(models.Model):
+    """A public, read-only link to a finished interview's report."""
+
+    session = models.ForeignKey(InterviewSession, on_delete=models.CASCADE, related_name="share_links")
+    token = models.CharField(max_length=64, unique=True, default=new_share_token, editable=False)
+    include_answers = models.BooleanField(default=True)
+    show_name = models.BooleanField(default=False)
+    created = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self) -> str:
+        return f"Share link for {self.session_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("report", args=[self.token])
+
+    def revoke(self, *, now: datetime | None = None) -> None:
+        self.revoked_at = now or timezone.now()
+        self.save(update_fields=["revoked_at"])

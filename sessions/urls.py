@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import sharing, views
 
 app_name = "sessions"
 urlpatterns = [
@@ -13,4 +13,6 @@ urlpatterns = [
     path("<uuid:pk>/abandon", views.abandon, name="abandon"),
     path("<uuid:pk>/summary", views.summary, name="summary"),
     path("<uuid:pk>/retry", views.retry_low, name="retry"),
+    path("<uuid:pk>/share", sharing.share_create, name="share"),
+    path("<uuid:pk>/share/revoke", sharing.share_revoke, name="share_revoke"),
 ]

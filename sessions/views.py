@@ -30,7 +30,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from questions.models import KeyPoint
 
 from . import services
-from .forms import ScoreForm, StartForm
+from .forms import ScoreForm, ShareForm, StartForm
 from .models import SCORE_LABELS, InterviewQuestion, InterviewSession, Owner, ReviewCard
 
 CANDIDATE_KEY = "candidate"
@@ -316,7 +316,11 @@ def summary(request: HttpRequest, pk: UUID) -> HttpResponseBase:
     session = get_interview(request, pk)
     items = load_items(session)
     report = build_report(items)
-    return render(request, "sessions/summary.html", {"session": session, "items": items, **report})
+    share = session.share_links.live().first()
+    context = {"session": session, "items": items, "share": share, "share_form": ShareForm(), **report}
+    if share:
+        context["share_url"] = request.build_absolute_uri(share.get_absolute_url())
+    return render(request, "sessions/summary.html", context)
 
 
 def build_report(items: list[InterviewQuestion]) -> dict:

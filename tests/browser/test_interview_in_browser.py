@@ -92,3 +92,28 @@ def test_when_time_runs_out_the_typed_text_is_submitted(page, site):
     assert answer.text == "Half a thought"
     assert answer.overtime is False
     assert 9_000 <= answer.elapsed_ms <= 12_000
+
+
+def test_a_shared_report_opens_in_a_fresh_browser(page, site, browser):
+    start_interview(page, site, count="1")
+    page.get_by_label("Your answer").fill("Weight sharing <b>matters</b>")
+    page.get_by_role("button", name="Submit answer").click()
+    page.get_by_label("3 Partial").check()
+    page.get_by_role("button", name="Finish interview").click()
+    expect(page.get_by_role("heading", name="Interview summary")).to_be_visible()
+
+    page.get_by_role("button", name="Create share link").click()
+    link = page.get_by_label("Share link").input_value()
+    assert "/r/" in link
+    page.get_by_role("button", name="Copy link").click()
+    expect(page.get_by_role("status").filter(has_text=re.compile("copied|Ctrl\+C"))).to_be_visible()
+
+    stranger = browser.new_context()  # no cookies: another machine
+    report = stranger.new_page()
+    report.goto(link)
+    expect(report.get_by_role("heading", name="Mock interview report")).to_be_visible()
+    expect(report.get_by_text("Weight sharing <b>matters</b>")).to_be_visible()
+
+    page.get_by_role("button", name="Revoke link").click()
+    assert report.goto(link).status == 404
+    stranger.close()

@@ -1,0 +1,146 @@
+"""Sharing a finished interview as a public, read-only report behind a capability URL."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET, require_POST
+
+from .forms import ShareForm
+from .models import InterviewSession, ShareLink
+from .views import build_report, get_interview, load_items
+
+
+def private_report(response: HttpResponse) -> HttpResponse:
+    """Headers for anything served under a share token: not indexed, no referrer, never in shared caches."""
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    response["Referrer-Policy"] = "no-referrer"
+    patch_cache_control(response, private=True, no_store=True, max_age=0)
+    return response
+
+
+@require_POST
+def share_create(request: HttpRequest, pk: UUID) -> HttpResponseBase:
+    session = get_interview(request, pk)
+    form = ShareForm(request.POST)
+    if session.status != InterviewSession.Status.FINISHED or not form.is_valid():
+        messages.error(request, "Only a finished interview can be shared; check the options.")
+        return redirect("sessions:summary", pk=session.pk)
+    now = timezone.now()
+    days = form.cleaned_data["expires_days"]
+    # One live link at a time: a new link replaces the old one.
+    ShareLink.objects.filter(session=session).live(now=now).update(revoked_at=now)
+    ShareLink.objects.create(
+        session=session,
+        include_answers=form.cleaned_data["include_answers"],
+        show_name=form.cleaned_data["show_name"] and session.user_id is not None,
+        expires_at=now + timedelta(days=days) if days else None,
+    )
+    messages.success(request, "Share link created. Anyone with the link can see this report.")
+    return redirect("sessions:summary", pk=session.pk)
+
+
+@require_POST
+def share_revoke(request: HttpRequest, pk: UUID) -> HttpResponseBase:
+    session = get_interview(request, pk)
+    revoked = ShareLink.objects.filter(session=session).live().update(revoked_at=timezone.now())
+    if revoked:
+        messages.success(request, "Share link revoked: it no longer works.")
+    return redirect("sessions:summary", pk=session.pk)
+
+
+def _report(request: HttpRequest, token: str) -> tuple[ShareLink, dict] | None:
+    link = (
+        ShareLink.objects.live()
+        .filter(token=token, session__status=InterviewSession.Status.FINISHED)
+        .select_related("session__topic", "session__level", "session__company", "session__user")
+        .first()
+    )
+    if link is None:
+        return None
+    session = link.session
+    items = load_items(session)
+    context = {
+        "link": link,
+        "session": session,
+        "items": items,
+        "name": session.user.get_username() if link.show_name and session.user else "",
+        **build_report(items),
+    }
+    return link, context
+
+
+def not_found(request: HttpRequest) -> HttpResponse:
+    """The one 404 for unknown, revoked and expired tokens alike: no hint which."""
+    return private_report(render(request, "404.html", status=404))
+
+
+@require_GET
+def report(request: HttpRequest, token: str) -> HttpResponse:
+    """sessions/report.html: the public read-only report."""
+    found = _report(request, token)
+    if found is None:
+        return not_found(request)
+    return private_report(render(request, "sessions/report.html", found[1]))
+
+
+@require_GET
+def report_markdown(request: HttpRequest, token: str) -> HttpResponse:
+    found = _report(request, token)
+    if found is None:
+        return not_found(request)
+    text = render_to_string("sessions/report.md", found[1])
+    response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="interview-report.md"'
+    return private_report(response)
+
+
+@require_GET
+def report_json(request: HttpRequest, token: str) -> HttpResponse:
+    found = _report(request, token)
+    if found is None:
+        return not_found(request)
+    link, ctx = found
+    session = ctx["session"]
+    data = {
+        "date": session.created.isoformat(),
+        "filters": {
+            "topic": session.topic.name if session.topic else None,
+            "level": session.level.name if session.level else None,
+            "company": session.company.name if session.company else None,
+        },
+        "candidate": ctx["name"] or None,
+        "score_percent": ctx["percent"],
+        "time_used_seconds": ctx["time_used_s"],
+        "topics": ctx["topic_rows"],
+        "questions": [],
+    }
+    for item in ctx["items"]:
+        answer = getattr(item, "answer", None)
+        row = {
+            "position": item.position,
+            "prompt": item.question.prompt,
+            "score": answer.score if answer else None,
+            "key_points_covered": answer.covered_count if answer else 0,
+            "key_points": answer.key_point_count if answer else len(item.question.key_points.all()),
+            "seconds": answer.seconds if answer else None,
+            "overtime": answer.overtime if answer else None,
+        }
+        if link.include_answers:
+            row["answer"] = answer.text if answer else ""
+            row["note"] = answer.note if answer else ""
+            row["model_answer"] = item.question.answer
+        data["questions"].append(row)
+    response = HttpResponse(
+        json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json; charset=utf-8"
+    )
+    response["Content-Disposition"] = 'attachment; filename="interview-report.json"'
+    return private_report(response)
