@@ -106,7 +106,7 @@ def test_a_shared_report_opens_in_a_fresh_browser(page, site, browser):
     link = page.get_by_label("Share link").input_value()
     assert "/r/" in link
     page.get_by_role("button", name="Copy link").click()
-    expect(page.get_by_role("status").filter(has_text=re.compile("copied|Ctrl\+C"))).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text=re.compile(r"copied|Ctrl\+C"))).to_be_visible()
 
     stranger = browser.new_context()  # no cookies: another machine
     report = stranger.new_page()
