@@ -1,10 +1,30 @@
+"""Django admin for curators: stats, curation filters, bulk edits, YAML in and out, duplicate warnings."""
+
 from __future__ import annotations
 
-from django.contrib import admin, messages
-from django.db.models import QuerySet
-from django.http import HttpRequest
+import re
+import secrets
+from collections.abc import Callable
+from pathlib import Path
 
+from django import forms
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+
+from . import curation, exporter, importer
 from .models import Company, KeyPoint, Level, Question, Sighting, Source, Topic
+
+IMPORT_DIR = Path(settings.BASE_DIR) / "var" / "imports"
+IMPORT_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
 @admin.register(Level)
@@ -48,27 +68,153 @@ class SightingInline(admin.TabularInline):
     verbose_name = "sighting in a source guide"
 
 
+# --- filters that help curation -------------------------------------------------------
+
+
+class UsageFilter(admin.SimpleListFilter):
+    title = "usage"
+    parameter_name = "usage"
+
+    def lookups(self, request, model_admin):
+        return [("never", "Never asked"), ("asked", "Asked at least once")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "never":
+            return queryset.filter(times_asked=0)
+        if self.value() == "asked":
+            return queryset.filter(times_asked__gt=0)
+        return queryset
+
+
+class ScoreFilter(admin.SimpleListFilter):
+    title = "average self-score"
+    parameter_name = "score"
+
+    def lookups(self, request, model_admin):
+        return [("low", f"Low (under {curation.LOW_SCORE} of 5)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "low":
+            return queryset.filter(avg_score__lt=curation.LOW_SCORE)
+        return queryset
+
+
+class OvertimeFilter(admin.SimpleListFilter):
+    title = "overtime rate"
+    parameter_name = "overtime"
+
+    def lookups(self, request, model_admin):
+        return [("high", f"High (over {curation.HIGH_OVERTIME:.0%} of answers)")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "high":
+            return queryset.filter(overtime_rate__gt=curation.HIGH_OVERTIME)
+        return queryset
+
+
+class NoCompanyFilter(admin.SimpleListFilter):
+    title = "company tags"
+    parameter_name = "tagged"
+
+    def lookups(self, request, model_admin):
+        return [("none", "No company")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "none":
+            return queryset.filter(companies__isnull=True)
+        return queryset
+
+
+# --- forms for bulk actions and import --------------------------------------------------
+
+
+class LevelChoiceForm(forms.Form):
+    level = forms.ModelChoiceField(Level.objects.all(), label="New level")
+
+
+class TopicChoiceForm(forms.Form):
+    topic = forms.ModelChoiceField(Topic.objects.all(), label="Topic")
+
+
+class CompanyChoiceForm(forms.Form):
+    company = forms.ModelChoiceField(Company.objects.all(), label="Company")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label="YAML file", help_text="The same format as fixtures/ (see docs/yaml-format.md)."
+    )
+
+
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
-    list_display = ["prompt", "level", "topic_list", "company_list", "status", "seen_count"]
-    list_filter = ["status", "level", "topics", "companies"]
+    list_display = [
+        "prompt",
+        "level",
+        "topic_list",
+        "company_list",
+        "status",
+        "seen_in",
+        "times_asked",
+        "times_answered",
+        "average_score",
+        "overtime",
+        "last_asked",
+    ]
+    list_filter = [
+        "status",
+        UsageFilter,
+        ScoreFilter,
+        OvertimeFilter,
+        NoCompanyFilter,
+        "level",
+        "topics",
+        "companies",
+    ]
     list_select_related = ["level"]
     search_fields = ["prompt", "answer", "slug"]
     prepopulated_fields = {"slug": ["prompt"]}
     filter_horizontal = ["topics", "companies"]
     inlines = [KeyPointInline, SightingInline]
-    actions = ["publish", "unpublish"]
+    actions = [
+        "publish",
+        "unpublish",
+        "set_level",
+        "add_topic",
+        "remove_topic",
+        "add_company",
+        "remove_company",
+        "export_yaml",
+    ]
     list_per_page = 50
-    readonly_fields = ["created", "updated"]
+    readonly_fields = [
+        "preview_links",
+        "times_asked",
+        "times_answered",
+        "average_score",
+        "overtime",
+        "last_asked",
+        "created",
+        "updated",
+    ]
     fieldsets = [
         (None, {"fields": ["slug", "prompt", "status", "level", "topics", "companies"]}),
         ("Answer", {"fields": ["answer", "why_asked", "pitfall"]}),
+        ("Preview as a candidate", {"fields": ["preview_links"]}),
+        (
+            "How candidates do",
+            {"fields": ["times_asked", "times_answered", "average_score", "overtime", "last_asked"]},
+        ),
         ("History", {"fields": ["created", "updated"], "classes": ["collapse"]}),
     ]
+    change_list_template = "admin/questions/question/change_list.html"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Question]:
-        # Prefetch and annotate so the changelist costs the same queries for 10 or 10,000 rows.
-        return super().get_queryset(request).prefetch_related("topics", "companies").with_seen_count()
+        # Prefetch and annotate: the changelist costs the same queries for 10 or 10,000 rows.
+        qs = super().get_queryset(request).prefetch_related("topics", "companies")
+        return curation.with_stats(qs)
+
+    # --- columns --------------------------------------------------------------------
 
     @admin.display(description="topics")
     def topic_list(self, question: Question) -> str:
@@ -79,8 +225,58 @@ class QuestionAdmin(admin.ModelAdmin):
         return ", ".join(c.name for c in question.companies.all())
 
     @admin.display(description="seen in", ordering="seen_count")
-    def seen_count(self, question: Question) -> int:
+    def seen_in(self, question: Question) -> int:
         return question.seen_count
+
+    @admin.display(description="asked", ordering="times_asked")
+    def times_asked(self, question: Question) -> int:
+        return question.times_asked
+
+    @admin.display(description="answered", ordering="times_answered")
+    def times_answered(self, question: Question) -> int:
+        return question.times_answered
+
+    @admin.display(description="avg score", ordering="avg_score")
+    def average_score(self, question: Question) -> str:
+        return f"{question.avg_score:.1f}" if question.avg_score is not None else "–"
+
+    @admin.display(description="overtime", ordering="overtime_rate")
+    def overtime(self, question: Question) -> str:
+        return f"{question.overtime_rate:.0%}" if question.overtime_rate is not None else "–"
+
+    @admin.display(description="last asked", ordering="last_asked")
+    def last_asked(self, question: Question):
+        return question.last_asked or "–"
+
+    @admin.display(description="preview")
+    def preview_links(self, question: Question) -> str:
+        if not question.pk:
+            return "Save the question first."
+        base = reverse("sessions:preview", args=[question.slug])
+        link = '<a href="{}" target="_blank">{}</a>'
+        return format_html(
+            link + " · " + link, base, "In the runner", f"{base}?stage=reveal", "In the reveal"
+        )
+
+    # --- saving: warn about near duplicates ---------------------------------------------
+
+    def save_model(self, request: HttpRequest, obj: Question, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        similar = curation.similar_prompts(obj.prompt, exclude_slug=obj.slug)
+        if similar:
+            links = format_html_join(
+                "; ",
+                '<a href="{}">{}</a> ({}% similar)',
+                (
+                    (reverse("admin:questions_question_change", args=[s.id]), s.prompt, s.score)
+                    for s in similar
+                ),
+            )
+            self.message_user(
+                request, format_html("Possible duplicates: {}. Consider merging.", links), messages.WARNING
+            )
+
+    # --- bulk actions ---------------------------------------------------------------------
 
     @admin.action(description="Publish selected questions", permissions=["change"])
     def publish(self, request: HttpRequest, queryset: QuerySet[Question]) -> None:
@@ -95,7 +291,200 @@ class QuestionAdmin(admin.ModelAdmin):
         for question in changed:
             question.status = status
             question.save(update_fields=["status", "updated"])
-            # Recorded in each question's admin history.
             self.log_change(request, question, [{"changed": {"fields": ["status"]}}])
         label = Question.Status(status).label.lower()
         self.message_user(request, f"{len(changed)} question(s) marked {label}.", messages.SUCCESS)
+
+    def _bulk_form(
+        self,
+        request: HttpRequest,
+        queryset: QuerySet[Question],
+        *,
+        action: str,
+        title: str,
+        form_class: type[forms.Form],
+        apply: Callable[[Question, dict], bool],
+        field: str,
+    ) -> HttpResponseBase | None:
+        """An intermediate page to choose the value, then apply it to each selected question."""
+        if "apply" in request.POST:
+            form = form_class(request.POST)
+            if form.is_valid():
+                changed = 0
+                for question in queryset:
+                    if apply(question, form.cleaned_data):
+                        changed += 1
+                        self.log_change(request, question, [{"changed": {"fields": [field]}}])
+                self.message_user(request, f"{title}: {changed} question(s) changed.", messages.SUCCESS)
+                return None
+        else:
+            form = form_class()
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "queryset": queryset,
+            "form": form,
+            "action": action,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/questions/question/bulk_action.html", context)
+
+    @admin.action(description="Set level of selected questions…", permissions=["change"])
+    def set_level(self, request, queryset):
+        def apply(question: Question, data: dict) -> bool:
+            if question.level_id == data["level"].pk:
+                return False
+            question.level = data["level"]
+            question.save(update_fields=["level", "updated"])
+            return True
+
+        return self._bulk_form(
+            request, queryset, action="set_level", title="Set level", form_class=LevelChoiceForm,
+            apply=apply, field="level",
+        )  # fmt: skip
+
+    def _relation_action(self, request, queryset, *, action, title, form_class, relation, key, add):
+        def apply(question: Question, data: dict) -> bool:
+            manager = getattr(question, relation)
+            present = any(obj.pk == data[key].pk for obj in manager.all())
+            if present == add:
+                return False
+            (manager.add if add else manager.remove)(data[key])
+            Question.objects.filter(pk=question.pk).update(updated=timezone.now())
+            return True
+
+        return self._bulk_form(
+            request, queryset, action=action, title=title, form_class=form_class, apply=apply, field=relation
+        )
+
+    @admin.action(description="Add a topic to selected questions…", permissions=["change"])
+    def add_topic(self, request, queryset):
+        return self._relation_action(
+            request, queryset, action="add_topic", title="Add topic", form_class=TopicChoiceForm,
+            relation="topics", key="topic", add=True,
+        )  # fmt: skip
+
+    @admin.action(description="Remove a topic from selected questions…", permissions=["change"])
+    def remove_topic(self, request, queryset):
+        return self._relation_action(
+            request, queryset, action="remove_topic", title="Remove topic", form_class=TopicChoiceForm,
+            relation="topics", key="topic", add=False,
+        )  # fmt: skip
+
+    @admin.action(description="Add a company to selected questions…", permissions=["change"])
+    def add_company(self, request, queryset):
+        return self._relation_action(
+            request, queryset, action="add_company", title="Add company", form_class=CompanyChoiceForm,
+            relation="companies", key="company", add=True,
+        )  # fmt: skip
+
+    @admin.action(description="Remove a company from selected questions…", permissions=["change"])
+    def remove_company(self, request, queryset):
+        return self._relation_action(
+            request, queryset, action="remove_company", title="Remove company", form_class=CompanyChoiceForm,
+            relation="companies", key="company", add=False,
+        )  # fmt: skip
+
+    @admin.action(description="Export selected questions to YAML", permissions=["view"])
+    def export_yaml(self, request, queryset):
+        ids = list(queryset.values_list("pk", flat=True))
+        text = exporter.dump(exporter.bank_data(Question.objects.filter(pk__in=ids)))
+        response = HttpResponse(text, content_type="application/x-yaml; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="questions.yaml"'
+        return response
+
+    # --- YAML import: upload, preview, confirm ----------------------------------------------
+
+    def get_urls(self):
+        extra = [
+            path("import/", self.admin_site.admin_view(self.import_view), name="questions_question_import"),
+        ]
+        return extra + super().get_urls()
+
+    def has_import_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("questions.import_questions")
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "can_import": self.has_import_permission(request)}
+        return super().changelist_view(request, extra_context)
+
+    def import_view(self, request: HttpRequest) -> HttpResponseBase:
+        """Upload a YAML file, preview what it would change (or every problem), then confirm."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Import questions from YAML",
+            "opts": self.model._meta,
+        }
+        if request.method == "POST" and "confirm" in request.POST:
+            return self._import_confirm(request)
+        form = ImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            data = upload.read(importer.MAX_UPLOAD_BYTES + 1)
+            bank = importer.load_bytes(data, upload.name)
+            context.update(form=form, bank=bank, name=upload.name)
+            if bank.ok:
+                report = importer.apply(bank, write=False)
+                token = secrets.token_urlsafe(24)
+                IMPORT_DIR.mkdir(parents=True, exist_ok=True)
+                (IMPORT_DIR / f"{token}.yaml").write_bytes(data)
+                request.session["question_import"] = {"token": token, "name": upload.name}
+                index = curation.PromptIndex.from_db()
+                duplicates = [
+                    (
+                        slug,
+                        bank.items["questions"][slug].data["prompt"],
+                        index.similar(bank.items["questions"][slug].data["prompt"], exclude_slug=slug),
+                    )
+                    for slug in report.created
+                ]
+                context.update(report=report, token=token, duplicates=[d for d in duplicates if d[2]])
+        else:
+            context["form"] = form
+        return TemplateResponse(request, "admin/questions/question/import.html", context)
+
+    def _import_confirm(self, request: HttpRequest) -> HttpResponseBase:
+        pending = request.session.get("question_import") or {}
+        token = request.POST.get("token", "")
+        if not IMPORT_TOKEN.match(token) or pending.get("token") != token:
+            self.message_user(request, "That import has expired; upload the file again.", messages.ERROR)
+            return redirect("admin:questions_question_import")
+        stored = IMPORT_DIR / f"{token}.yaml"
+        if not stored.exists():
+            self.message_user(request, "That import has expired; upload the file again.", messages.ERROR)
+            return redirect("admin:questions_question_import")
+        bank = importer.load_bytes(stored.read_bytes(), pending["name"])
+        if not bank.ok:
+            # The database changed since the preview: show the problems instead of writing anything.
+            context = {
+                **self.admin_site.each_context(request),
+                "title": "Import questions from YAML",
+                "opts": self.model._meta,
+                "bank": bank,
+                "name": pending["name"],
+                "form": ImportForm(),
+            }
+            return TemplateResponse(request, "admin/questions/question/import.html", context)
+        report = importer.apply(bank)
+        stored.unlink(missing_ok=True)
+        del request.session["question_import"]
+        for flag, slugs, message in (
+            (ADDITION, report.created, "Imported from YAML"),
+            (CHANGE, report.updated, "Updated from YAML"),
+        ):
+            if slugs:
+                LogEntry.objects.log_actions(
+                    request.user.pk,
+                    list(Question.objects.filter(slug__in=slugs)),
+                    flag,
+                    change_message=message,
+                )
+        self.message_user(
+            request,
+            f"Imported {pending['name']}: " + "; ".join(report.lines()),
+            messages.SUCCESS,
+        )
+        return redirect("admin:questions_question_changelist")

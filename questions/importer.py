@@ -28,7 +28,9 @@ from django.utils import timezone
 
 from . import markdown
 from .models import Company, KeyPoint, Level, Question, Sighting, Source, Topic
-from .yamlfile import LineDict, LineList, Problem, YamlFileError, read
+from .yamlfile import MAX_FILE_BYTES, LineDict, LineList, Problem, YamlFileError, parse_bytes, read
+
+MAX_UPLOAD_BYTES = MAX_FILE_BYTES
 
 # --- the format ------------------------------------------------------------
 
@@ -323,10 +325,17 @@ def load(paths: Sequence[str | Path]) -> Bank:
     return bank
 
 
+def load_bytes(data: bytes, name: str) -> Bank:
+    """Validate one uploaded file (the admin's import) exactly as :func:`load` validates files."""
+    bank = Bank(files=[name])
+    add_document(bank, data=data, name=name)
+    if bank.items["questions"]:
+        check_references(bank)
+    return bank
+
+
 def add_document(bank: Bank, *, path: Path | None = None, data: bytes | None = None, name: str = "") -> None:
     """Parse one file (from disk or from bytes, e.g. an upload) into ``bank``."""
-    from .yamlfile import parse_bytes
-
     display = name or str(path)
     try:
         document = parse_bytes(data, display) if data is not None else read(path, display=display)

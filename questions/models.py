@@ -126,6 +126,7 @@ class Question(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["status", "level"])]
+        permissions = [("import_questions", "Can import questions from a YAML file")]
 
     def __str__(self) -> str:
         return self.prompt[:80]

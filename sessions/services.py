@@ -55,7 +55,7 @@ def recently_seen_ids(owner: Owner, *, now: datetime) -> set[int]:
 def due_question_ids(owner: Owner, *, now: datetime, limit: int) -> list[int]:
     """Published questions due for review, most overdue first."""
     due = ReviewCard.objects.owned_by(owner).filter(due__lte=now, question__status=Question.Status.PUBLISHED)
-    return list(due.order_by("due").values_list("question_id", flat=True)[:limit])
+    return list(due.order_by("due", "question_id").values_list("question_id", flat=True)[:limit])
 
 
 def pick_questions(candidates: list[int], count: int, avoid: set[int], rng: random.Random) -> list[int]:

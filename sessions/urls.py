@@ -6,6 +6,7 @@ app_name = "sessions"
 urlpatterns = [
     path("matching", views.matching, name="matching"),
     path("start", views.start, name="start"),
+    path("preview/<slug:slug>/", views.preview, name="preview"),
     path("<uuid:pk>/", views.run, name="run"),
     path("<uuid:pk>/questions/<int:position>/", views.review, name="review"),
     path("<uuid:pk>/questions/<int:position>/answer", views.answer, name="answer"),

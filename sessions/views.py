@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.auth import login
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.views import LoginView
@@ -27,11 +28,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
-from questions.models import KeyPoint
+from questions.models import KeyPoint, Question
 
 from . import services
 from .forms import ScoreForm, ShareForm, StartForm
-from .models import SCORE_LABELS, InterviewQuestion, InterviewSession, Owner, ReviewCard
+from .models import SCORE_LABELS, Answer, InterviewQuestion, InterviewSession, Owner, ReviewCard
 
 CANDIDATE_KEY = "candidate"
 
@@ -392,3 +393,41 @@ class CandidateLoginView(LoginView):
         response = super().form_valid(form)
         services.claim_anonymous_interviews(token=token, user=form.get_user())
         return response
+
+
+# --- curators' preview -------------------------------------------------------------------
+
+
+@require_GET
+@staff_member_required
+def preview(request: HttpRequest, slug: str) -> HttpResponse:
+    """sessions/run.html as a candidate would see ``slug`` (drafts too); nothing is saved."""
+    question = get_object_or_404(
+        Question.objects.select_related("level").prefetch_related(
+            "topics", "companies", Prefetch("key_points", queryset=KeyPoint.objects.order_by("position"))
+        ),
+        slug=slug,
+    )
+    session = InterviewSession(seconds_per_answer=30)
+    item = InterviewQuestion(session=session, position=1, question=question)
+    context = {
+        "session": session,
+        "item": item,
+        "question": question,
+        "total": 1,
+        "is_last": True,
+        "items": [item],
+        "preview": True,
+    }
+    if request.GET.get("stage") == "reveal":
+        key_points = list(question.key_points.all())
+        answer = Answer(item=item, text="(The candidate's typed answer appears here.)", elapsed_ms=21_000)
+        answer.key_point_count = len(key_points)
+        context.update(
+            stage="reveal", answer=answer, score_form=ScoreForm(key_points=key_points), all_scored=True
+        )
+    else:
+        context.update(
+            stage="question", clock=Clock(session.seconds_per_answer, session.seconds_per_answer * 1000)
+        )
+    return render(request, "sessions/run.html", context)

@@ -26,7 +26,8 @@
   }
 
   function submitForm(form) {
-    if (form.dataset.submitted) return;
+    // A curator's preview shows the runner but never submits anything.
+    if (form.dataset.submitted || form.closest("[data-preview]")) return;
     form.dataset.submitted = "1";
     if (typeof form.requestSubmit === "function") {
       form.requestSubmit();

@@ -32,6 +32,12 @@ def play(client, session, scores, texts=None):
         client.post(url(session, f"questions/{position}/score"), {"score": str(score), "covered": ["1"]})
 
 
+def play_one(client, session, position, score):
+    client.get(url(session))
+    client.post(url(session, f"questions/{position}/answer"), {"answer": f"answer {position}"})
+    client.post(url(session, f"questions/{position}/score"), {"score": str(score)})
+
+
 def bulk_history(user, questions, n: int, *, now: datetime) -> None:
     """``n`` finished interviews of five answered questions each, one per day going back."""
     sessions = InterviewSession.objects.bulk_create(
@@ -202,7 +208,9 @@ def test_rescoring_before_finishing_replaces_the_review(client, bank, time_machi
 def test_due_questions_come_first_most_overdue_first(client, bank, time_machine):
     time_machine.move_to(T0, tick=False)
     session = start(client, count=3)
-    play(client, session, [1, 5, 2])
+    for position, score in enumerate([1, 5, 2], start=1):
+        time_machine.shift(timedelta(minutes=1))
+        play_one(client, session, position, score)
     ids = list(session.items.order_by("position").values_list("question_id", flat=True))
     # Both "Again" answers are due an hour later; the first was reviewed earlier, so it is due first.
     time_machine.move_to(T0 + timedelta(hours=2), tick=False)
