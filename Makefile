@@ -10,11 +10,12 @@ PORT   ?= 8000
 # Local development mode (see prepsite/settings.py). Production never sets this.
 DEV := DJANGO_DEBUG=1
 
-.PHONY: help install run migrate bank test lint superuser bench-history clean
+.PHONY: help install run serve migrate bank test lint superuser bench-history clean
 
 help:
 	@echo "make run        set up (venv, install, migrate, import the bank) and serve on http://$(HOST):$(PORT)"
 	@echo "make test       run the whole test suite (browser tests too when Chromium is installed)"
+	@echo "make serve      production-like: gunicorn + WhiteNoise, DEBUG off, on http://$(HOST):$(PORT)"
 	@echo "make superuser  create an admin account for /admin/"
 	@echo "make lint       ruff check + format check"
 
@@ -36,6 +37,16 @@ bank: migrate
 run: bank
 	@echo "prepsite is starting on http://$(HOST):$(PORT)  (admin: make superuser, then /admin/)"
 	$(DEV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+# A production-like server on http://127.0.0.1:8000: DEBUG off, hashed static files
+# served by WhiteNoise, gunicorn with gunicorn.conf.py. Plain HTTP on loopback, so the
+# HTTPS redirect and secure cookies are turned off here only.
+PROD := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-serve-$$(hostname)-not-for-production-0123456789} \
+	ALLOWED_HOSTS=$${ALLOWED_HOSTS:-127.0.0.1,localhost} DJANGO_SECURE_SSL_REDIRECT=0 DJANGO_SECURE_COOKIES=0
+
+serve: bank
+	$(PROD) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(PROD) $(BIN)/gunicorn -c gunicorn.conf.py prepsite.wsgi
 
 superuser: migrate
 	$(DEV) $(BIN)/python manage.py createsuperuser

@@ -147,6 +147,9 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": BASE_DIR / "var" / "db.sqlite3",
             "OPTIONS": dict(SQLITE_OPTIONS),
+            # A file, not Django's default in-memory test database, so tests see the same
+            # WAL and locking behaviour as the site (the concurrency tests rely on it).
+            "TEST": {"NAME": BASE_DIR / "var" / "test.sqlite3"},
         }
     }
 
@@ -220,8 +223,8 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", True)
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
+    CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", True)
 
 LOGGING = {
     "version": 1,
