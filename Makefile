@@ -10,7 +10,7 @@ PORT   ?= 8000
 # Local development mode (see prepsite/settings.py). Production never sets this.
 DEV := DJANGO_DEBUG=1
 
-.PHONY: help install run serve migrate bank test lint superuser bench-history clean
+.PHONY: help install run serve migrate bank test lint superuser bench-history load clean
 
 help:
 	@echo "make run        set up (venv, install, migrate, import the bank) and serve on http://$(HOST):$(PORT)"
@@ -63,3 +63,11 @@ clean:
 
 bench-history: install
 	$(DEV) $(BIN)/python bench/history.py
+
+# Load test against the production stack on 127.0.0.1 (see bench/load.py and docs/performance.md).
+$(VENV)/.installed-load: $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e ".[dev,load]"
+	@touch $@
+
+load: $(VENV)/.installed-load
+	LOAD_DATABASE_URL=$(LOAD_DATABASE_URL) $(BIN)/python bench/load.py
