@@ -10,7 +10,7 @@ PORT   ?= 8000
 # Local development mode (see prepsite/settings.py). Production never sets this.
 DEV := DJANGO_DEBUG=1
 
-.PHONY: help install run serve migrate bank test lint superuser bench-history load clean
+.PHONY: help install run serve migrate bank test lint superuser bench bench-history load clean
 
 help:
 	@echo "make run        set up (venv, install, migrate, import the bank) and serve on http://$(HOST):$(PORT)"
@@ -62,6 +62,13 @@ clean:
 	rm -rf $(VENV) var staticfiles
 
 bench-history: install
+	$(DEV) $(BIN)/python bench/history.py
+
+# The figures in docs/performance.md: runner vs /healthz (wrk), importer vs loaddata, history page.
+bench: install
+	@command -v wrk >/dev/null || { echo "bench needs wrk: apt-get install wrk"; exit 1; }
+	$(BIN)/python bench/throughput.py
+	$(DEV) $(BIN)/python bench/importer.py
 	$(DEV) $(BIN)/python bench/history.py
 
 # Load test against the production stack on 127.0.0.1 (see bench/load.py and docs/performance.md).

@@ -22,25 +22,27 @@ from __future__ import annotations
 
 import os
 import re
-import signal
-import subprocess
 import sys
 import tempfile
 import time
 import uuid
 from pathlib import Path
-from urllib.parse import urlparse
 
 import gevent  # noqa: F401  (locust needs gevent's monkey-patching before requests)
 from locust import HttpUser, between, events, task
 from locust.env import Environment
-from locust.stats import stats_printer  # noqa: F401
 
-ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _server import ROOT, Server, prepare_database, production_env  # noqa: E402
+
 USERS = int(os.environ.get("LOAD_USERS", "100"))
 SECONDS = int(os.environ.get("LOAD_SECONDS", "60"))
 SPAWN_RATE = float(os.environ.get("LOAD_SPAWN_RATE", "25"))
 PORT = int(os.environ.get("LOAD_PORT", "8765"))
+# Seconds a candidate spends reading and typing per step. The default is a fast candidate
+# (a real one uses most of the 30 s); LOAD_THINK_MIN=0.5 LOAD_THINK_MAX=1.5 is a stress test.
+THINK_MIN = float(os.environ.get("LOAD_THINK_MIN", "3"))
+THINK_MAX = float(os.environ.get("LOAD_THINK_MAX", "8"))
 HOST = f"http://127.0.0.1:{PORT}"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 POSITION = re.compile(r'/questions/(\d+)/answer"')
@@ -58,7 +60,7 @@ def _watch(request_type, name, response, exception, **kwargs):
 class Candidate(HttpUser):
     """One candidate doing one whole interview after another."""
 
-    wait_time = between(0.5, 1.5)  # think time between steps (answers stay well within 30 s)
+    wait_time = between(THINK_MIN, THINK_MAX)  # answers stay well within the 30 s deadline
 
     def csrf(self, html: str) -> str:
         match = CSRF.search(html)
@@ -103,45 +105,6 @@ class Candidate(HttpUser):
         self.client.get(f"{base}summary", name="6 summary")
 
 
-def prepare_database(env: dict[str, str]) -> None:
-    url = env["DATABASE_URL"]
-    if url.startswith("postgres"):
-        parsed = urlparse(url)
-        name = parsed.path.lstrip("/")
-        admin = url.rsplit("/", 1)[0] + "/postgres"
-        import psycopg
-
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{name}"')
-    manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "-v0"], cwd=ROOT, env=env, check=True)  # noqa: S603
-    subprocess.run([*manage, "import_questions", "fixtures/"], cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)  # noqa: S603
-    subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)  # noqa: S603
-
-
-def start_server(env: dict[str, str]) -> subprocess.Popen:
-    server = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "prepsite.wsgi"],
-        cwd=ROOT,
-        env={**env, "GUNICORN_BIND": f"127.0.0.1:{PORT}", "GUNICORN_ACCESSLOG": "/dev/null"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        start_new_session=True,
-    )
-    import urllib.request
-
-    for _ in range(100):
-        try:
-            with urllib.request.urlopen(f"{HOST}/healthz", timeout=1) as response:  # noqa: S310
-                if response.status == 200:
-                    return server
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    raise SystemExit(f"the server did not come up on {HOST}:\n{server.stderr.read().decode()[-2000:]}")
-
-
 def check_database(env: dict[str, str]) -> tuple[int, int, int]:
     """(accepted, stored exactly once, lost or duplicated) for the accepted answer texts."""
     os.environ.update(env)
@@ -164,20 +127,9 @@ def check_database(env: dict[str, str]) -> tuple[int, int, int]:
 def main() -> int:
     tmp = tempfile.mkdtemp(prefix="prepsite-load-")
     database_url = os.environ.get("LOAD_DATABASE_URL") or f"sqlite:///{tmp}/load.sqlite3"
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "load-test-secret-" + uuid.uuid4().hex * 2,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_SECURE_COOKIES": "0",
-        # A load test must not be locked out by login throttling or slowed by logging.
-        "DJANGO_LOG_LEVEL": "ERROR",
-    }
+    env = production_env(database_url)
     prepare_database(env)
-    server = start_server(env)
-    try:
+    with Server(env, PORT):
         environment = Environment(user_classes=[Candidate], host=HOST, events=events)
         runner = environment.create_local_runner()
         runner.start(USERS, spawn_rate=SPAWN_RATE)
@@ -185,13 +137,14 @@ def main() -> int:
         runner.stop()
         runner.quit()
         stats = environment.stats
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
 
     vendor = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
     total = stats.total
-    print(f"\n{vendor}, {USERS} simultaneous candidates for {SECONDS} s, {os.cpu_count()} cores, gunicorn.conf.py")
+    print(
+        f"\n{vendor}, {USERS} simultaneous candidates for {SECONDS} s, "
+        f"think time {THINK_MIN:g}-{THINK_MAX:g} s, "
+        f"{os.cpu_count()} cores, gunicorn.conf.py"
+    )
     print(f"{'step':<14}{'requests':>10}{'fails':>7}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}{'p99 ms':>8}")
     for entry in sorted(stats.entries.values(), key=lambda e: e.name):
         print(
@@ -205,7 +158,10 @@ def main() -> int:
         f"{total.get_response_time_percentile(0.99):>8.0f}"
     )
     accepted, once, bad = check_database(env)
-    print(f"answers accepted: {accepted}; stored exactly once with their text: {once}; lost or duplicated: {bad}")
+    print(
+        f"answers accepted: {accepted}; stored exactly once with their text: {once}; "
+        f"lost or duplicated: {bad}"
+    )
     print(f"5xx responses: {len(SERVER_ERRORS)}")
     return 1 if bad or SERVER_ERRORS or total.num_failures else 0
 
