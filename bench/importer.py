@@ -48,7 +48,7 @@ def generate(folder: Path) -> None:
                     "key_points": [f"Point {k} of question {i}" for k in range(1, 5)],
                     "why_asked": "Checks understanding.",
                     "pitfall": "Skipping the trade-off.",
-                    "seen_in": [{"source": f"s{i % 5}", "number": i}],
+                    "seen_in": [{"source": f"s{i % 5}", "number": i + 1}],
                 }
             )
         (folder / f"{10 + start // PER_FILE:03d}.yaml").write_text(

@@ -8,6 +8,7 @@ nh3 with a small allow-list before it is stored.
 from __future__ import annotations
 
 import re
+import threading
 
 import markdown as md
 import nh3
@@ -47,8 +48,24 @@ def _separate_lists(text: str) -> str:
     return "\n".join(out)
 
 
+_local = threading.local()
+
+
+def _converter() -> md.Markdown:
+    # Building a Markdown instance costs more than converting a typical answer, so each
+    # thread keeps one and resets it between documents (instances are not thread-safe).
+    converter = getattr(_local, "converter", None)
+    if converter is None:
+        converter = _local.converter = md.Markdown(extensions=["fenced_code", "tables", "sane_lists"])
+    return converter
+
+
 def render(text: str) -> str:
-    html = md.markdown(_separate_lists(text), extensions=["fenced_code", "tables", "sane_lists"])
+    converter = _converter()
+    try:
+        html = converter.convert(_separate_lists(text))
+    finally:
+        converter.reset()
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

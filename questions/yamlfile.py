@@ -31,6 +31,7 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 20
 
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR = "tag:yaml.org,2002:str"
 _MAP_TAGS = {None, "!", "tag:yaml.org,2002:map"}
 _SEQ_TAGS = {None, "!", "tag:yaml.org,2002:seq"}
 
@@ -85,6 +86,8 @@ class _Builder:
         tag = event.tag
         if tag is None or tag == "!":
             tag = self.scalars.resolve(ScalarNode, event.value, event.implicit)
+        if tag == _STR:
+            return event.value  # what the safe constructor would return, without its overhead
         node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             return self.scalars.construct_object(node)
