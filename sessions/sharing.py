@@ -67,7 +67,7 @@ def _report(request: HttpRequest, token: str) -> tuple[ShareLink, dict] | None:
     if link is None:
         return None
     session = link.session
-    items = load_items(session)
+    items = load_items(session, key_points=True)
     context = {
         "link": link,
         "session": session,

@@ -59,15 +59,16 @@ def get_interview(request: HttpRequest, pk: UUID) -> InterviewSession:
     )
 
 
-def load_items(session: InterviewSession) -> list[InterviewQuestion]:
-    """All of an interview's questions with what the runner shows: a fixed number of queries."""
-    return list(
-        session.items.select_related("question__level", "answer").prefetch_related(
-            "question__topics",
-            "question__companies",
-            Prefetch("question__key_points", queryset=KeyPoint.objects.order_by("position")),
-        )
-    )
+def load_items(session: InterviewSession, *, key_points: bool = False) -> list[InterviewQuestion]:
+    """All of an interview's questions with what the runner shows: a fixed number of queries.
+
+    Key points are left out unless asked for: the question page does not show
+    them, and the reveal reads only its own question's (one query).
+    """
+    prefetch: list = ["question__topics", "question__companies"]
+    if key_points:
+        prefetch.append(Prefetch("question__key_points", queryset=KeyPoint.objects.order_by("position")))
+    return list(session.items.select_related("question__level", "answer").prefetch_related(*prefetch))
 
 
 def answered(item: InterviewQuestion) -> bool:
