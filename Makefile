@@ -17,6 +17,7 @@ help:
 	@echo "make test       run the whole test suite (browser tests too when Chromium is installed)"
 	@echo "make serve      production-like: gunicorn + WhiteNoise, DEBUG off, on http://$(HOST):$(PORT)"
 	@echo "make superuser  create an admin account for /admin/"
+	@echo "make bench      benchmarks (needs wrk); make load: locust load test (docs/performance.md)"
 	@echo "make lint       ruff check + format check"
 
 $(VENV)/.installed: pyproject.toml
