@@ -165,6 +165,11 @@ def suggested_score(covered: int, total: int) -> int:
     return 5
 
 
+def suggested_scores(total: int) -> list[int]:
+    """The suggested self-score for 0, 1, ... ``total`` key points covered (the reveal's script shows it)."""
+    return [suggested_score(covered, total) for covered in range(total + 1)]
+
+
 def low_scored_question_ids(session: InterviewSession) -> list[int]:
     return list(
         Answer.objects.filter(item__session=session, score__lte=LOW_SCORE)

@@ -57,7 +57,7 @@ def share_revoke(request: HttpRequest, pk: UUID) -> HttpResponseBase:
     return redirect("sessions:summary", pk=session.pk)
 
 
-def _report(request: HttpRequest, token: str) -> tuple[ShareLink, dict] | None:
+def _report(token: str) -> tuple[ShareLink, dict] | None:
     link = (
         ShareLink.objects.live()
         .filter(token=token, session__status=InterviewSession.Status.FINISHED)
@@ -86,7 +86,7 @@ def not_found(request: HttpRequest) -> HttpResponse:
 @require_GET
 def report(request: HttpRequest, token: str) -> HttpResponse:
     """sessions/report.html: the public read-only report."""
-    found = _report(request, token)
+    found = _report(token)
     if found is None:
         return not_found(request)
     return private_report(render(request, "sessions/report.html", found[1]))
@@ -94,7 +94,7 @@ def report(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def report_markdown(request: HttpRequest, token: str) -> HttpResponse:
-    found = _report(request, token)
+    found = _report(token)
     if found is None:
         return not_found(request)
     text = render_to_string("sessions/report.md", found[1])
@@ -105,7 +105,7 @@ def report_markdown(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_GET
 def report_json(request: HttpRequest, token: str) -> HttpResponse:
-    found = _report(request, token)
+    found = _report(token)
     if found is None:
         return not_found(request)
     link, ctx = found

@@ -32,7 +32,7 @@ from questions.models import KeyPoint, Question
 
 from . import services
 from .forms import ScoreForm, ShareForm, StartForm
-from .models import SCORE_LABELS, Answer, InterviewQuestion, InterviewSession, Owner, ReviewCard
+from .models import Answer, InterviewQuestion, InterviewSession, Owner, ReviewCard
 
 CANDIDATE_KEY = "candidate"
 
@@ -162,7 +162,6 @@ class Clock:
 
 
 def runner_context(
-    request: HttpRequest,
     session: InterviewSession,
     items: list[InterviewQuestion],
     item: InterviewQuestion,
@@ -190,7 +189,7 @@ def runner_context(
             stage="reveal",
             answer=answer,
             score_form=form,
-            suggestion=SCORE_LABELS,
+            suggestions=services.suggested_scores(len(key_points)),
             all_scored=all(answered(i) and i.answer.score is not None for i in items if i.pk != item.pk),
         )
     else:
@@ -219,7 +218,7 @@ def run(request: HttpRequest, pk: UUID) -> HttpResponseBase:
     if item is None:
         session.finish()
         return redirect("sessions:summary", pk=session.pk)
-    return render_runner(request, runner_context(request, session, items, item))
+    return render_runner(request, runner_context(session, items, item))
 
 
 @require_GET
@@ -233,7 +232,7 @@ def review(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
     item = next((i for i in items if i.position == position and answered(i)), None)
     if item is None:
         return redirect("sessions:run", pk=session.pk)
-    return render_runner(request, runner_context(request, session, items, item))
+    return render_runner(request, runner_context(session, items, item))
 
 
 def get_item(items: list[InterviewQuestion], position: int) -> InterviewQuestion:
@@ -263,7 +262,7 @@ def answer(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
             else redirect("sessions:run", pk=session.pk)
         )
     notice = "" if stored else "You had already answered this question; your first answer stands."
-    return render_runner(request, runner_context(request, session, items, item, notice=notice))
+    return render_runner(request, runner_context(session, items, item, notice=notice))
 
 
 @require_POST
@@ -279,7 +278,7 @@ def score(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
         return _go(request, reverse("sessions:run", args=[session.pk]))
     form = ScoreForm(request.POST, key_points=list(item.question.key_points.all()))
     if not form.is_valid():
-        context = runner_context(request, session, items, item, score_form=form)
+        context = runner_context(session, items, item, score_form=form)
         return render_runner(request, context, status=200 if request.htmx else 400)
     services.score_answer(
         session=session,
@@ -294,7 +293,7 @@ def score(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
         return _go(request, reverse("sessions:summary", args=[session.pk]))
     if not request.htmx:
         return redirect("sessions:run", pk=session.pk)
-    return render_runner(request, runner_context(request, session, items, next_item))
+    return render_runner(request, runner_context(session, items, next_item))
 
 
 def _go(request: HttpRequest, url: str) -> HttpResponseBase:
@@ -425,7 +424,11 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
         answer = Answer(item=item, text="(The candidate's typed answer appears here.)", elapsed_ms=21_000)
         answer.key_point_count = len(key_points)
         context.update(
-            stage="reveal", answer=answer, score_form=ScoreForm(key_points=key_points), all_scored=True
+            stage="reveal",
+            answer=answer,
+            score_form=ScoreForm(key_points=key_points),
+            suggestions=services.suggested_scores(len(key_points)),
+            all_scored=True,
         )
     else:
         context.update(

@@ -13,7 +13,6 @@
 (function () {
   "use strict";
 
-  var SCORE_NAMES = { 1: "Missed it", 2: "Weak", 3: "Partial", 4: "Solid", 5: "Interview-ready" };
   var stopTimer = null;
 
   function isTyping(target) {
@@ -95,10 +94,12 @@
       out.textContent = "";
       return;
     }
-    var share = ticked / boxes.length;
-    var score = share < 0.4 ? 2 : share < 0.75 ? 3 : share < 1 ? 4 : 5;
+    // The server decides what each count suggests (services.suggested_score); we only show it,
+    // named as the matching radio's label ("4 Solid").
+    var score = set.dataset.suggestions.split(",")[ticked];
+    var label = document.querySelector("label[for='score-" + score + "']");
     out.textContent = "You covered " + ticked + " of " + boxes.length +
-      ": that suggests " + score + " " + SCORE_NAMES[score] + ". You decide.";
+      ": that suggests " + (label ? label.textContent : score) + ". You decide.";
   }
 
   function setUp(root) {
