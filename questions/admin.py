@@ -146,6 +146,34 @@ class ImportForm(forms.Form):
     )
 
 
+def relation_action(relation: str, key: str, form_class: type[forms.Form], *, add: bool):
+    """A bulk action that adds (or removes) one chosen topic or company on each selected question."""
+    verb = "add" if add else "remove"
+    name = f"{verb}_{key}"
+
+    def apply(question: Question, data: dict) -> bool:
+        manager = getattr(question, relation)
+        present = any(obj.pk == data[key].pk for obj in manager.all())
+        if present == add:
+            return False
+        (manager.add if add else manager.remove)(data[key])
+        Question.objects.filter(pk=question.pk).update(updated=timezone.now())
+        return True
+
+    @admin.action(
+        description=f"{verb.capitalize()} a {key} {'to' if add else 'from'} selected questions…",
+        permissions=["change"],
+    )
+    def action(model_admin, request, queryset):
+        return model_admin._bulk_form(
+            request, queryset, action=name, title=f"{verb.capitalize()} {key}", form_class=form_class,
+            apply=apply, field=relation,
+        )  # fmt: skip
+
+    action.__name__ = name
+    return action
+
+
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     list_display = [
@@ -344,47 +372,10 @@ class QuestionAdmin(admin.ModelAdmin):
             apply=apply, field="level",
         )  # fmt: skip
 
-    def _relation_action(self, request, queryset, *, action, title, form_class, relation, key, add):
-        def apply(question: Question, data: dict) -> bool:
-            manager = getattr(question, relation)
-            present = any(obj.pk == data[key].pk for obj in manager.all())
-            if present == add:
-                return False
-            (manager.add if add else manager.remove)(data[key])
-            Question.objects.filter(pk=question.pk).update(updated=timezone.now())
-            return True
-
-        return self._bulk_form(
-            request, queryset, action=action, title=title, form_class=form_class, apply=apply, field=relation
-        )
-
-    @admin.action(description="Add a topic to selected questions…", permissions=["change"])
-    def add_topic(self, request, queryset):
-        return self._relation_action(
-            request, queryset, action="add_topic", title="Add topic", form_class=TopicChoiceForm,
-            relation="topics", key="topic", add=True,
-        )  # fmt: skip
-
-    @admin.action(description="Remove a topic from selected questions…", permissions=["change"])
-    def remove_topic(self, request, queryset):
-        return self._relation_action(
-            request, queryset, action="remove_topic", title="Remove topic", form_class=TopicChoiceForm,
-            relation="topics", key="topic", add=False,
-        )  # fmt: skip
-
-    @admin.action(description="Add a company to selected questions…", permissions=["change"])
-    def add_company(self, request, queryset):
-        return self._relation_action(
-            request, queryset, action="add_company", title="Add company", form_class=CompanyChoiceForm,
-            relation="companies", key="company", add=True,
-        )  # fmt: skip
-
-    @admin.action(description="Remove a company from selected questions…", permissions=["change"])
-    def remove_company(self, request, queryset):
-        return self._relation_action(
-            request, queryset, action="remove_company", title="Remove company", form_class=CompanyChoiceForm,
-            relation="companies", key="company", add=False,
-        )  # fmt: skip
+    add_topic = relation_action("topics", "topic", TopicChoiceForm, add=True)
+    remove_topic = relation_action("topics", "topic", TopicChoiceForm, add=False)
+    add_company = relation_action("companies", "company", CompanyChoiceForm, add=True)
+    remove_company = relation_action("companies", "company", CompanyChoiceForm, add=False)
 
     @admin.action(description="Export selected questions to YAML", permissions=["view"])
     def export_yaml(self, request, queryset):
