@@ -9,7 +9,6 @@ median time of one check.
 
 from __future__ import annotations
 
-import os
 import random
 import statistics
 import sys
@@ -18,14 +17,8 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_DEBUG", "1")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prepsite.settings")
-
-import django  # noqa: E402
-
-django.setup()
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _django import ROOT  # noqa: E402  (sets up Django)
 
 from questions.curation import PromptIndex  # noqa: E402
 

@@ -11,21 +11,11 @@ from __future__ import annotations
 import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-TMP = tempfile.mkdtemp(prefix="prepsite-bench-")
-os.environ["DATABASE_URL"] = os.environ.get("BENCH_DATABASE_URL", f"sqlite:///{TMP}/bench.sqlite3")
-os.environ.setdefault("DJANGO_DEBUG", "1")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prepsite.settings")
-
-import django  # noqa: E402
-
-django.setup()
-
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _django import ROOT  # noqa: E402, F401  (sets up Django on a throw-away database)
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
