@@ -121,21 +121,19 @@ class InterviewSession(models.Model):
 
     def finish(self, *, now: datetime | None = None) -> bool:
         """Mark finished; False if it already was finished or abandoned (first call wins)."""
-        now = now or timezone.now()
-        done = InterviewSession.objects.filter(pk=self.pk, status=self.Status.ACTIVE).update(
-            status=self.Status.FINISHED, finished_at=now
-        )
-        if done:
-            self.status, self.finished_at = self.Status.FINISHED, now
-        return bool(done)
+        return self._end(self.Status.FINISHED, now or timezone.now())
 
     def abandon(self, *, now: datetime | None = None) -> bool:
-        now = now or timezone.now()
+        """Mark abandoned (what was answered stays); False if it had already ended."""
+        return self._end(self.Status.ABANDONED, now or timezone.now())
+
+    def _end(self, status: str, now: datetime) -> bool:
+        # A conditional UPDATE, so two racing requests cannot both end the interview.
         done = InterviewSession.objects.filter(pk=self.pk, status=self.Status.ACTIVE).update(
-            status=self.Status.ABANDONED, finished_at=now
+            status=status, finished_at=now
         )
         if done:
-            self.status, self.finished_at = self.Status.ABANDONED, now
+            self.status, self.finished_at = status, now
         return bool(done)
 
 
