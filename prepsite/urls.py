@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from sessions import history, sharing
+from sessions import accounts, history, sharing
 from sessions import views as session_views
 
 from . import views
@@ -17,8 +17,8 @@ urlpatterns = [
     path("history/export.json", history.export_json, name="export_json"),
     path("history/export.csv", history.export_csv, name="export_csv"),
     path("history/delete", history.delete_history, name="delete_history"),
-    path("accounts/signup/", session_views.signup, name="signup"),
-    path("accounts/login/", session_views.CandidateLoginView.as_view(), name="login"),
+    path("accounts/signup/", accounts.signup, name="signup"),
+    path("accounts/login/", accounts.CandidateLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("r/<str:token>/", sharing.report, name="report"),
     path("r/<str:token>/report.md", sharing.report_markdown, name="report_markdown"),

@@ -14,8 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import progress
-from .models import InterviewSession, ReviewCard
-from .views import owner_of
+from .models import InterviewSession, Owner, ReviewCard
 
 PAGE_SIZE = 20
 
@@ -24,7 +23,7 @@ PAGE_SIZE = 20
 @never_cache
 def history(request: HttpRequest) -> HttpResponse:
     """sessions/history.html: interviews (paginated), score trend, topic mastery, activity, what is due."""
-    owner = owner_of(request)
+    owner = Owner.from_request(request)
     now = timezone.now()
     today = timezone.localdate(now)
     page = Paginator(progress.interviews(owner), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -53,7 +52,8 @@ def history(request: HttpRequest) -> HttpResponse:
 @require_GET
 def questions_met(request: HttpRequest) -> HttpResponse:
     """sessions/questions_met.html: every question the candidate has answered, most recent first."""
-    page = Paginator(progress.questions_met(owner_of(request)), 50).get_page(request.GET.get("page"))
+    met = progress.questions_met(Owner.from_request(request))
+    page = Paginator(met, 50).get_page(request.GET.get("page"))
     for row in page.object_list:
         row["avg_percent"] = round(100 * row["avg"] / 5) if row["avg"] is not None else None
     return render(request, "sessions/questions_met.html", {"page": page})
@@ -62,7 +62,7 @@ def questions_met(request: HttpRequest) -> HttpResponse:
 @require_GET
 def attempts(request: HttpRequest, slug: str) -> HttpResponse:
     """sessions/attempts.html: every attempt at one question (404 if the candidate never met it)."""
-    owner = owner_of(request)
+    owner = Owner.from_request(request)
     rows = list(
         progress.answers(owner)
         .filter(item__question__slug=slug)
@@ -116,7 +116,7 @@ def export_rows(owner) -> list[dict]:
 
 @require_GET
 def export_json(request: HttpRequest) -> HttpResponse:
-    owner = owner_of(request)
+    owner = Owner.from_request(request)
     cards = [
         {"question": slug, "due": due.isoformat(), "reviews": reviews}
         for slug, due, reviews in ReviewCard.objects.owned_by(owner)
@@ -131,7 +131,7 @@ def export_json(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def export_csv(request: HttpRequest) -> HttpResponse:
-    rows = export_rows(owner_of(request))
+    rows = export_rows(Owner.from_request(request))
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="prepsite-history.csv"'
     fields = list(rows[0]) if rows else ["interview", "started", "question", "answer", "score"]
@@ -144,7 +144,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def delete_history(request: HttpRequest) -> HttpResponseBase:
     """sessions/delete_history.html: confirm, then delete every interview, answer and review card."""
-    owner = owner_of(request)
+    owner = Owner.from_request(request)
     if request.method == "POST":
         interviews_deleted = InterviewSession.objects.owned_by(owner).count()
         InterviewSession.objects.owned_by(owner).delete()

@@ -52,12 +52,23 @@ class InterviewSessionQuerySet(OwnedQuerySet):
         return self.filter(status=InterviewSession.Status.ACTIVE)
 
 
+# Where an anonymous candidate's random token lives in their Django session.
+CANDIDATE_KEY = "candidate"
+
+
 class Owner:
     """Who is asking: a signed-in user, or an anonymous browser's token (maybe none yet)."""
 
     def __init__(self, user=None, token: str = "") -> None:
         self.user = user if user is not None and user.is_authenticated else None
         self.token = token
+
+    @classmethod
+    def from_request(cls, request, *, create: bool = False) -> Owner:
+        """The person behind ``request``; with ``create``, an anonymous browser gets a token once."""
+        if create and not request.user.is_authenticated and not request.session.get(CANDIDATE_KEY):
+            request.session[CANDIDATE_KEY] = secrets.token_urlsafe(32)
+        return cls(request.user, request.session.get(CANDIDATE_KEY, ""))
 
 
 class InterviewSession(models.Model):

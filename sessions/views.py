@@ -8,23 +8,19 @@ full page, so the two never drift apart.
 
 from __future__ import annotations
 
-import secrets
 from collections import defaultdict
 from dataclasses import dataclass
 from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
-from django.contrib.auth import login
-from django.contrib.auth.forms import UserCreationForm
-from django.contrib.auth.views import LoginView
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -34,27 +30,15 @@ from . import services
 from .forms import ScoreForm, ShareForm, StartForm
 from .models import Answer, InterviewQuestion, InterviewSession, Owner, ReviewCard
 
-CANDIDATE_KEY = "candidate"
-
-
 # --- who is asking ------------------------------------------------------------
-
-
-def owner_of(request: HttpRequest) -> Owner:
-    return Owner(request.user, request.session.get(CANDIDATE_KEY, ""))
-
-
-def ensure_owner(request: HttpRequest) -> Owner:
-    """The owner to give a new interview; anonymous browsers get a random token once."""
-    if not request.user.is_authenticated and not request.session.get(CANDIDATE_KEY):
-        request.session[CANDIDATE_KEY] = secrets.token_urlsafe(32)
-    return owner_of(request)
 
 
 def get_interview(request: HttpRequest, pk: UUID) -> InterviewSession:
     """The interview ``pk`` if it belongs to whoever is asking, else 404 (never 403: no hint it exists)."""
     return get_object_or_404(
-        InterviewSession.objects.owned_by(owner_of(request)).select_related("topic", "level", "company"),
+        InterviewSession.objects.owned_by(Owner.from_request(request)).select_related(
+            "topic", "level", "company"
+        ),
         pk=pk,
     )
 
@@ -90,7 +74,7 @@ def first_open_item(items: list[InterviewQuestion]) -> InterviewQuestion | None:
 def home(request: HttpRequest) -> HttpResponse:
     """home.html: the start form, the live count of matching questions, unfinished interviews."""
     form = StartForm(request.GET or None, initial={"count": 5, "seconds": 30})
-    owner = owner_of(request)
+    owner = Owner.from_request(request)
     unfinished = (
         InterviewSession.objects.owned_by(owner).active().select_related("topic", "level", "company")[:5]
     )
@@ -129,7 +113,7 @@ def start(request: HttpRequest) -> HttpResponseBase:
     filters = services.Filters(data["topic"], data["level"], data["company"])
     try:
         session = services.interview_start(
-            owner=ensure_owner(request),
+            owner=Owner.from_request(request, create=True),
             filters=filters,
             count=data["count"],
             seconds=data["seconds"],
@@ -354,7 +338,7 @@ def retry_low(request: HttpRequest, pk: UUID) -> HttpResponseBase:
     ids = services.low_scored_question_ids(session)
     try:
         new = services.interview_start(
-            owner=owner_of(request),
+            owner=Owner.from_request(request),
             filters=services.Filters(),
             count=len(ids),
             seconds=session.seconds_per_answer,
@@ -364,35 +348,6 @@ def retry_low(request: HttpRequest, pk: UUID) -> HttpResponseBase:
         messages.info(request, "No low-scored question to practise again: well done.")
         return redirect("sessions:summary", pk=session.pk)
     return redirect("sessions:run", pk=new.pk)
-
-
-# --- accounts ---------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-def signup(request: HttpRequest) -> HttpResponseBase:
-    """registration/signup.html: username + password; keeps this browser's anonymous interviews."""
-    if request.user.is_authenticated:
-        return redirect("home")
-    form = UserCreationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        token = request.session.get(CANDIDATE_KEY, "")
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        services.claim_anonymous_interviews(token=token, user=user)
-        messages.success(request, f"Welcome, {user.username}. Your practice is saved to your account.")
-        return redirect("home")
-    return render(request, "registration/signup.html", {"form": form})
-
-
-class CandidateLoginView(LoginView):
-    """Django's login, plus: interviews done anonymously in this browser join the account."""
-
-    def form_valid(self, form):
-        token = self.request.session.get(CANDIDATE_KEY, "")
-        response = super().form_valid(form)
-        services.claim_anonymous_interviews(token=token, user=form.get_user())
-        return response
 
 
 # --- curators' preview -------------------------------------------------------------------

@@ -1,0 +1,41 @@
+"""Candidate accounts: sign up and log in, keeping what this browser did anonymously."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from . import services
+from .models import Owner
+
+
+@require_http_methods(["GET", "POST"])
+def signup(request: HttpRequest) -> HttpResponseBase:
+    """registration/signup.html: username + password; keeps this browser's anonymous interviews."""
+    if request.user.is_authenticated:
+        return redirect("home")
+    form = UserCreationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token = Owner.from_request(request).token
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        services.claim_anonymous_interviews(token=token, user=user)
+        messages.success(request, f"Welcome, {user.username}. Your practice is saved to your account.")
+        return redirect("home")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+class CandidateLoginView(LoginView):
+    """Django's login, plus: interviews done anonymously in this browser join the account."""
+
+    def form_valid(self, form):
+        # Read before login: logging in rotates the session (the token goes with it).
+        token = Owner.from_request(self.request).token
+        response = super().form_valid(form)
+        services.claim_anonymous_interviews(token=token, user=form.get_user())
+        return response
