@@ -4,7 +4,8 @@ from django import forms
 
 from questions.models import Company, Level, Topic
 
-from .models import SCORE_LABELS
+from . import services
+from .models import DEFAULT_COUNT, DEFAULT_SECONDS, Score
 
 
 class StartForm(forms.Form):
@@ -23,8 +24,10 @@ class StartForm(forms.Form):
         empty_label="Any",
         to_field_name="slug",
     )
-    count = forms.IntegerField(label="Questions", min_value=1, max_value=20, initial=5)
-    seconds = forms.IntegerField(label="Seconds per answer", min_value=10, max_value=300, initial=30)
+    count = forms.IntegerField(label="Questions", min_value=1, max_value=20, initial=DEFAULT_COUNT)
+    seconds = forms.IntegerField(
+        label="Seconds per answer", min_value=10, max_value=300, initial=DEFAULT_SECONDS
+    )
     review_due = forms.BooleanField(
         label="Review due questions",
         required=False,
@@ -36,11 +39,16 @@ class StartForm(forms.Form):
         for name in ("topic", "level", "company"):
             self.fields[name].widget.attrs["class"] = "filter-field"
 
+    def filters(self) -> services.Filters:
+        """The chosen topic, level and company; any that are missing or invalid count as "any"."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else getattr(self, "cleaned_data", {})
+        return services.Filters(data.get("topic"), data.get("level"), data.get("company"))
+
 
 class ScoreForm(forms.Form):
     score = forms.TypedChoiceField(
         label="Self-score",
-        choices=[(n, f"{n} {label}") for n, label in SCORE_LABELS.items()],
+        choices=[(score.value, f"{score.value} {score.label}") for score in Score],
         coerce=int,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose a self-score from 1 to 5 to go on."},

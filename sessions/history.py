@@ -14,7 +14,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from . import progress
-from .models import InterviewSession, Owner, ReviewCard
+from .models import InterviewSession, Owner, ReviewCard, percent_of_max
+from .reports import export_rows
 
 PAGE_SIZE = 20
 
@@ -28,7 +29,7 @@ def history(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate(now)
     page = Paginator(progress.interviews(owner), PAGE_SIZE).get_page(request.GET.get("page"))
     for interview in page.object_list:
-        interview.percent = progress.percent(interview.score_sum, interview.scored)
+        interview.percent = percent_of_max(interview.score_sum, interview.scored)
     days = progress.answered_days(owner, now=now)
     trend = progress.score_trend(owner)
     topics = progress.topic_scores(owner)
@@ -55,7 +56,7 @@ def questions_met(request: HttpRequest) -> HttpResponse:
     met = progress.questions_met(Owner.from_request(request))
     page = Paginator(met, 50).get_page(request.GET.get("page"))
     for row in page.object_list:
-        row["avg_percent"] = round(100 * row["avg"] / 5) if row["avg"] is not None else None
+        row["avg_percent"] = percent_of_max(row["avg"], 1)
     return render(request, "sessions/questions_met.html", {"page": page})
 
 
@@ -75,43 +76,6 @@ def attempts(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request, "sessions/attempts.html", {"question": rows[0].item.question, "rows": rows, "card": card}
     )
-
-
-def export_rows(owner) -> list[dict]:
-    """One row per question of every interview, oldest interview first."""
-    interviews = (
-        InterviewSession.objects.owned_by(owner)
-        .order_by("created")
-        .select_related("topic", "level", "company")
-        .prefetch_related("items__question", "items__answer")
-    )
-    rows = []
-    for interview in interviews:
-        for item in interview.items.all():
-            answer = getattr(item, "answer", None)
-            rows.append(
-                {
-                    "interview": str(interview.pk),
-                    "started": interview.created.isoformat(),
-                    "status": interview.status,
-                    "topic": interview.topic.slug if interview.topic else "",
-                    "level": interview.level.slug if interview.level else "",
-                    "company": interview.company.slug if interview.company else "",
-                    "seconds_per_answer": interview.seconds_per_answer,
-                    "position": item.position,
-                    "question": item.question.slug,
-                    "prompt": item.question.prompt,
-                    "answer": answer.text if answer else "",
-                    "submitted": answer.submitted_at.isoformat() if answer else "",
-                    "seconds_taken": round(answer.elapsed_ms / 1000, 1) if answer else "",
-                    "overtime": answer.overtime if answer else "",
-                    "score": answer.score if answer and answer.score else "",
-                    "key_points_covered": len(answer.covered) if answer else "",
-                    "key_points": answer.key_point_count if answer else "",
-                    "note": answer.note if answer else "",
-                }
-            )
-    return rows
 
 
 @require_GET

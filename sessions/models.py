@@ -13,27 +13,66 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.db import IntegrityError, models, transaction
+from django.db.models import Prefetch, Q
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
-from questions.models import Company, Level, Question, Topic
+from questions.models import Company, KeyPoint, Level, Question, Topic
 
 # Network allowance: an answer this late after the deadline still counts as on time.
 GRACE = timedelta(seconds=2)
 
-SCORE_LABELS = {
-    1: "Missed it",
-    2: "Weak",
-    3: "Partial",
-    4: "Solid",
-    5: "Interview-ready",
-}
-LOW_SCORE = 3  # scores at or below this are "worth practising again"
+# What a new interview offers unless the candidate chooses otherwise.
+DEFAULT_SECONDS = 30
+DEFAULT_COUNT = 5
+
+
+class Score(models.IntegerChoices):
+    """The self-score scale, 1 to 5, with the words the candidate picks from."""
+
+    MISSED = 1, "Missed it"
+    WEAK = 2, "Weak"
+    PARTIAL = 3, "Partial"
+    SOLID = 4, "Solid"
+    READY = 5, "Interview-ready"
+
+    @classmethod
+    def suggested(cls, covered: int, total: int) -> Score:
+        """A starting point for the self-score from the share of key points covered."""
+        if total <= 0:
+            return cls.PARTIAL
+        share = covered / total
+        if share == 0:
+            return cls.MISSED
+        if share < 0.4:
+            return cls.WEAK
+        if share < 0.75:
+            return cls.PARTIAL
+        if share < 1:
+            return cls.SOLID
+        return cls.READY
+
+    @classmethod
+    def suggestions(cls, total: int) -> list[int]:
+        """The suggestion for 0, 1, ... ``total`` key points covered (the reveal's script shows it)."""
+        return [int(cls.suggested(covered, total)) for covered in range(total + 1)]
+
+
+# A question scored at or below this is "worth practising again" (the summary's retry button).
+RETRY_AT_OR_BELOW = Score.PARTIAL
+
+
+def percent_of_max(score_sum: int | float | None, scored: int) -> int | None:
+    """``score_sum`` over ``scored`` answers as a whole percentage of the best possible; None if none."""
+    if not scored or score_sum is None:
+        return None
+    return round(100 * score_sum / (Score.READY * scored))
 
 
 class OwnedQuerySet(models.QuerySet):
@@ -50,6 +89,10 @@ class OwnedQuerySet(models.QuerySet):
 class InterviewSessionQuerySet(OwnedQuerySet):
     def active(self) -> InterviewSessionQuerySet:
         return self.filter(status=InterviewSession.Status.ACTIVE)
+
+    def get_owned_or_404(self, owner: Owner, pk) -> InterviewSession:
+        """The interview ``pk`` if it belongs to ``owner``, else 404 (never 403: no hint it exists)."""
+        return get_object_or_404(self.owned_by(owner).select_related("topic", "level", "company"), pk=pk)
 
 
 # Where an anonymous candidate's random token lives in their Django session.
@@ -90,7 +133,7 @@ class InterviewSession(models.Model):
     topic = models.ForeignKey(Topic, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     level = models.ForeignKey(Level, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     company = models.ForeignKey(Company, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    seconds_per_answer = models.PositiveSmallIntegerField(default=30)
+    seconds_per_answer = models.PositiveSmallIntegerField(default=DEFAULT_SECONDS)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     created = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -147,6 +190,32 @@ class InterviewSession(models.Model):
             self.status, self.finished_at = status, now
         return bool(done)
 
+    def runner_items(self, *, key_points: bool = False) -> list[InterviewQuestion]:
+        """Every question of this interview with what the runner shows, in a fixed number of queries.
+
+        Key points are left out unless asked for: the question page does not
+        show them, and the reveal reads only its own question's (one query).
+        """
+        prefetch: list = ["question__topics", "question__companies"]
+        if key_points:
+            prefetch.append(Prefetch("question__key_points", queryset=KeyPoint.objects.order_by("position")))
+        return list(self.items.select_related("question__level", "answer").prefetch_related(*prefetch))
+
+    @staticmethod
+    def current_item(items: list[InterviewQuestion]) -> InterviewQuestion | None:
+        """The question the candidate is on: the first one not yet answered and scored."""
+        for item in items:
+            if not item.is_answered or item.answer.score is None:
+                return item
+        return None
+
+    def low_scored_question_ids(self) -> list[int]:
+        return list(
+            Answer.objects.filter(item__session=self, score__lte=RETRY_AT_OR_BELOW)
+            .order_by("item__position")
+            .values_list("item__question_id", flat=True)
+        )
+
 
 class InterviewQuestion(models.Model):
     """The question at one position of one interview, and when it was first shown."""
@@ -166,8 +235,96 @@ class InterviewQuestion(models.Model):
     def __str__(self) -> str:
         return f"{self.session_id} #{self.position}"
 
-    def deadline(self, seconds: int) -> datetime | None:
-        return self.served_at + timedelta(seconds=seconds) if self.served_at else None
+    @property
+    def is_served(self) -> bool:
+        """Shown to the candidate at least once: only then may its prompt appear anywhere."""
+        return self.served_at is not None
+
+    @property
+    def is_answered(self) -> bool:
+        return hasattr(self, "answer")
+
+    @property
+    def deadline(self) -> datetime | None:
+        """When the answer is due: the one place the deadline is computed."""
+        if self.served_at is None:
+            return None
+        return self.served_at + timedelta(seconds=self.session.seconds_per_answer)
+
+    def serve(self, *, now: datetime | None = None) -> None:
+        """Stamp the moment the question is first shown; later views keep the first stamp."""
+        if self.served_at is None:
+            now = now or timezone.now()
+            InterviewQuestion.objects.filter(pk=self.pk, served_at__isnull=True).update(served_at=now)
+            self.served_at = InterviewQuestion.objects.values_list("served_at", flat=True).get(pk=self.pk)
+
+    def clock(self, *, now: datetime | None = None) -> Clock:
+        """The time left to answer, serving the question first if it was not yet shown."""
+        self.serve(now=now)
+        remaining = self.deadline - (now or timezone.now())
+        return Clock(self.session.seconds_per_answer, int(remaining.total_seconds() * 1000))
+
+    def record_answer(self, *, text: str, now: datetime | None = None) -> tuple[Answer, bool]:
+        """Store the candidate's answer once. Returns (the answer that stands, whether this call stored it).
+
+        A late answer is kept and marked overtime. A repeated submission (double
+        click, second tab, replay) finds the first answer and changes nothing.
+        """
+        now = now or timezone.now()
+        if self.served_at is None:
+            # Answered without ever being shown (a crafted request): the clock starts now.
+            self.serve(now=now)
+        answer = Answer(
+            item=self,
+            text=text,
+            submitted_at=now,
+            elapsed_ms=max(0, int((now - self.served_at).total_seconds() * 1000)),
+            overtime=now > self.deadline + GRACE,
+            key_point_count=self.question.key_points.count(),
+        )
+        try:
+            with transaction.atomic():
+                answer.save(force_insert=True)
+        except IntegrityError:
+            self.answer = Answer.objects.get(item=self)
+            return self.answer, False
+        self.answer = answer
+        return answer, True
+
+    def to_dict(self, *, include_answer: bool = True) -> dict:
+        """One row of a report or an export: what was asked and how it went."""
+        answer = self.answer if self.is_answered else None
+        row = {
+            "position": self.position,
+            "question": self.question.slug,
+            "prompt": self.question.prompt,
+            "submitted": answer.submitted_at.isoformat() if answer else None,
+            "seconds": round(answer.elapsed_ms / 1000, 1) if answer else None,
+            "overtime": answer.overtime if answer else None,
+            "score": answer.score if answer else None,
+            "key_points_covered": answer.covered_count if answer else 0,
+            "key_points": answer.key_point_count if answer else None,
+        }
+        if include_answer:
+            row["answer"] = answer.text if answer else ""
+            row["note"] = answer.note if answer else ""
+        return row
+
+
+@dataclass
+class Clock:
+    """The time left on a question, as the runner shows it."""
+
+    seconds: int
+    remaining_ms: int
+
+    @property
+    def remaining_seconds(self) -> int:
+        return max(0, -(-self.remaining_ms // 1000))  # whole seconds, rounded up
+
+    @property
+    def expired(self) -> bool:
+        return self.remaining_ms <= 0
 
 
 class Answer(models.Model):
@@ -183,7 +340,7 @@ class Answer(models.Model):
     submitted_at = models.DateTimeField(default=timezone.now)
     elapsed_ms = models.PositiveIntegerField(help_text="From first shown to submitted.")
     overtime = models.BooleanField(default=False)
-    score = models.PositiveSmallIntegerField(null=True, blank=True, choices=list(SCORE_LABELS.items()))
+    score = models.PositiveSmallIntegerField(null=True, blank=True, choices=Score.choices)
     covered = models.JSONField(default=list, blank=True, help_text="Positions of the key points covered.")
     key_point_count = models.PositiveSmallIntegerField(default=0)
     note = models.TextField(blank=True)
@@ -216,6 +373,10 @@ class Answer(models.Model):
     @property
     def seconds(self) -> int:
         return round(self.elapsed_ms / 1000)
+
+    @property
+    def suggested_score(self) -> Score:
+        return Score.suggested(self.covered_count, self.key_point_count)
 
     @property
     def covered_count(self) -> int:

@@ -14,7 +14,7 @@ from django.db.models import Avg, Count, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from .models import Answer, InterviewSession, Owner, ReviewCard
+from .models import Answer, InterviewSession, Owner, ReviewCard, percent_of_max
 
 CALENDAR_WEEKS = 12
 TREND_POINTS = 30
@@ -35,10 +35,6 @@ def interviews(owner: Owner) -> QuerySet[InterviewSession]:
         )
         .order_by("-created")
     )
-
-
-def percent(score_sum: int | None, scored: int) -> int | None:
-    return round(100 * score_sum / (5 * scored)) if scored and score_sum is not None else None
 
 
 def answers(owner: Owner) -> QuerySet[Answer]:
@@ -67,7 +63,7 @@ def score_trend(owner: Owner, *, width: int = 600, height: int = 180, pad: int =
     points = []
     span = max(len(rows) - 1, 1)
     for i, row in enumerate(rows):
-        pct = percent(row["score_sum"], row["scored"])
+        pct = percent_of_max(row["score_sum"], row["scored"])
         x = pad + (width - 2 * pad) * (i / span if len(rows) > 1 else 0.5)
         y = pad / 2 + (height - pad) * (1 - pct / 100)
         points.append(TrendPoint(round(x, 1), round(y, 1), pct, row["created"]))
@@ -96,7 +92,7 @@ def topic_scores(owner: Owner, *, since: datetime | None = None) -> list[TopicSc
         .order_by("avg", "name")
     )
     return [
-        TopicScore(r["slug"], r["name"], r["n"], round(100 * r["avg"] / 5))
+        TopicScore(r["slug"], r["name"], r["n"], percent_of_max(r["avg"], 1))
         for r in rows
         if r["slug"] is not None
     ]

@@ -1,4 +1,4 @@
-"""Workflows that touch several models: starting an interview, answering, scoring."""
+"""Workflows that touch several models: starting an interview, scoring with its review, claiming."""
 
 from __future__ import annotations
 
@@ -6,22 +6,14 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from questions.models import Company, Level, Question, Topic
 
 from . import scheduling
-from .models import (
-    GRACE,
-    LOW_SCORE,
-    Answer,
-    InterviewQuestion,
-    InterviewSession,
-    Owner,
-    ReviewCard,
-)
+from .models import InterviewQuestion, InterviewSession, Owner, ReviewCard
 
 # A question answered this recently is drawn only when nothing fresher matches.
 RECENT = timedelta(days=7)
@@ -109,73 +101,6 @@ def interview_start(
             for position, pk in enumerate(chosen, start=1)
         )
     return session
-
-
-def serve(item: InterviewQuestion, *, now: datetime | None = None) -> InterviewQuestion:
-    """Stamp the moment a question is first shown; later views keep the first stamp."""
-    if item.served_at is None:
-        now = now or timezone.now()
-        InterviewQuestion.objects.filter(pk=item.pk, served_at__isnull=True).update(served_at=now)
-        item.served_at = InterviewQuestion.objects.values_list("served_at", flat=True).get(pk=item.pk)
-    return item
-
-
-def submit_answer(
-    *, item: InterviewQuestion, seconds: int, text: str, now: datetime | None = None
-) -> tuple[Answer, bool]:
-    """Store the candidate's answer once. Returns (the answer that stands, whether this call stored it).
-
-    A late answer is kept and marked overtime. A repeated submission (double
-    click, second tab, replay) finds the first answer and changes nothing.
-    """
-    now = now or timezone.now()
-    if item.served_at is None:
-        # Answered without ever being shown (a crafted request): the clock starts now.
-        serve(item, now=now)
-    deadline = item.served_at + timedelta(seconds=seconds)
-    answer = Answer(
-        item=item,
-        text=text,
-        submitted_at=now,
-        elapsed_ms=max(0, int((now - item.served_at).total_seconds() * 1000)),
-        overtime=now > deadline + GRACE,
-        key_point_count=item.question.key_points.count(),
-    )
-    try:
-        with transaction.atomic():
-            answer.save(force_insert=True)
-    except IntegrityError:
-        return Answer.objects.get(item=item), False
-    return answer, True
-
-
-def suggested_score(covered: int, total: int) -> int:
-    """A starting point for the self-score from the share of key points covered."""
-    if total <= 0:
-        return 3
-    share = covered / total
-    if share == 0:
-        return 1
-    if share < 0.4:
-        return 2
-    if share < 0.75:
-        return 3
-    if share < 1:
-        return 4
-    return 5
-
-
-def suggested_scores(total: int) -> list[int]:
-    """The suggested self-score for 0, 1, ... ``total`` key points covered (the reveal's script shows it)."""
-    return [suggested_score(covered, total) for covered in range(total + 1)]
-
-
-def low_scored_question_ids(session: InterviewSession) -> list[int]:
-    return list(
-        Answer.objects.filter(item__session=session, score__lte=LOW_SCORE)
-        .order_by("item__position")
-        .values_list("item__question_id", flat=True)
-    )
 
 
 def score_answer(

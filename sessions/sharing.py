@@ -15,8 +15,8 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from .forms import ShareForm
-from .models import InterviewSession, ShareLink
-from .views import build_report, get_interview, load_items
+from .models import InterviewSession, Owner, ShareLink
+from .reports import Report
 
 
 def private_report(response: HttpResponse) -> HttpResponse:
@@ -29,7 +29,7 @@ def private_report(response: HttpResponse) -> HttpResponse:
 
 @require_POST
 def share_create(request: HttpRequest, pk: UUID) -> HttpResponseBase:
-    session = get_interview(request, pk)
+    session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
     form = ShareForm(request.POST)
     if session.status != InterviewSession.Status.FINISHED or not form.is_valid():
         messages.error(request, "Only a finished interview can be shared; check the options.")
@@ -50,14 +50,15 @@ def share_create(request: HttpRequest, pk: UUID) -> HttpResponseBase:
 
 @require_POST
 def share_revoke(request: HttpRequest, pk: UUID) -> HttpResponseBase:
-    session = get_interview(request, pk)
+    session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
     revoked = ShareLink.objects.filter(session=session).live().update(revoked_at=timezone.now())
     if revoked:
         messages.success(request, "Share link revoked: it no longer works.")
     return redirect("sessions:summary", pk=session.pk)
 
 
-def _report(token: str) -> tuple[ShareLink, dict] | None:
+def _report(token: str) -> tuple[ShareLink, Report, dict] | None:
+    """The live link ``token`` with its interview's report and the template context, or None."""
     link = (
         ShareLink.objects.live()
         .filter(token=token, session__status=InterviewSession.Status.FINISHED)
@@ -67,15 +68,9 @@ def _report(token: str) -> tuple[ShareLink, dict] | None:
     if link is None:
         return None
     session = link.session
-    items = load_items(session, key_points=True)
-    context = {
-        "link": link,
-        "session": session,
-        "items": items,
-        "name": session.user.get_username() if link.show_name and session.user else "",
-        **build_report(items),
-    }
-    return link, context
+    report = Report.of(session, key_points=True)
+    name = session.user.get_username() if link.show_name and session.user else ""
+    return link, report, {"link": link, "name": name, **report.context()}
 
 
 def not_found(request: HttpRequest) -> HttpResponse:
@@ -89,7 +84,7 @@ def report(request: HttpRequest, token: str) -> HttpResponse:
     found = _report(token)
     if found is None:
         return not_found(request)
-    return private_report(render(request, "sessions/report.html", found[1]))
+    return private_report(render(request, "sessions/report.html", found[2]))
 
 
 @require_GET
@@ -97,7 +92,7 @@ def report_markdown(request: HttpRequest, token: str) -> HttpResponse:
     found = _report(token)
     if found is None:
         return not_found(request)
-    text = render_to_string("sessions/report.md", found[1])
+    text = render_to_string("sessions/report.md", found[2])
     response = HttpResponse(text, content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="interview-report.md"'
     return private_report(response)
@@ -108,37 +103,8 @@ def report_json(request: HttpRequest, token: str) -> HttpResponse:
     found = _report(token)
     if found is None:
         return not_found(request)
-    link, ctx = found
-    session = ctx["session"]
-    data = {
-        "date": session.created.isoformat(),
-        "filters": {
-            "topic": session.topic.name if session.topic else None,
-            "level": session.level.name if session.level else None,
-            "company": session.company.name if session.company else None,
-        },
-        "candidate": ctx["name"] or None,
-        "score_percent": ctx["percent"],
-        "time_used_seconds": ctx["time_used_s"],
-        "topics": ctx["topic_rows"],
-        "questions": [],
-    }
-    for item in ctx["items"]:
-        answer = getattr(item, "answer", None)
-        row = {
-            "position": item.position,
-            "prompt": item.question.prompt,
-            "score": answer.score if answer else None,
-            "key_points_covered": answer.covered_count if answer else 0,
-            "key_points": answer.key_point_count if answer else len(item.question.key_points.all()),
-            "seconds": answer.seconds if answer else None,
-            "overtime": answer.overtime if answer else None,
-        }
-        if link.include_answers:
-            row["answer"] = answer.text if answer else ""
-            row["note"] = answer.note if answer else ""
-            row["model_answer"] = item.question.answer
-        data["questions"].append(row)
+    link, report, context = found
+    data = report.to_dict(include_answers=link.include_answers, candidate=context["name"])
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json; charset=utf-8"
     )

@@ -1,15 +1,15 @@
 """Mock interview pages: start, run (question → reveal → score), summary.
 
-Every view that reads or changes an interview goes through
-:func:`get_interview`, which 404s unless the interview belongs to the person
-asking. htmx requests get the ``runner`` partial of the same template as the
-full page, so the two never drift apart.
+Every view that reads or changes an interview looks it up through
+``InterviewSession.objects.get_owned_or_404``, which 404s unless the interview
+belongs to the person asking. htmx requests get the ``runner`` partial of the
+same template as the full page, so the two never drift apart. What an
+interview does (serving a question, keeping an answer, the clock) lives on its
+models; these views only translate between HTTP and them.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from dataclasses import dataclass
 from uuid import UUID
 
 from django.contrib import messages
@@ -28,44 +28,18 @@ from questions.models import KeyPoint, Question
 
 from . import services
 from .forms import ScoreForm, ShareForm, StartForm
-from .models import Answer, InterviewQuestion, InterviewSession, Owner, ReviewCard
-
-# --- who is asking ------------------------------------------------------------
-
-
-def get_interview(request: HttpRequest, pk: UUID) -> InterviewSession:
-    """The interview ``pk`` if it belongs to whoever is asking, else 404 (never 403: no hint it exists)."""
-    return get_object_or_404(
-        InterviewSession.objects.owned_by(Owner.from_request(request)).select_related(
-            "topic", "level", "company"
-        ),
-        pk=pk,
-    )
-
-
-def load_items(session: InterviewSession, *, key_points: bool = False) -> list[InterviewQuestion]:
-    """All of an interview's questions with what the runner shows: a fixed number of queries.
-
-    Key points are left out unless asked for: the question page does not show
-    them, and the reveal reads only its own question's (one query).
-    """
-    prefetch: list = ["question__topics", "question__companies"]
-    if key_points:
-        prefetch.append(Prefetch("question__key_points", queryset=KeyPoint.objects.order_by("position")))
-    return list(session.items.select_related("question__level", "answer").prefetch_related(*prefetch))
-
-
-def answered(item: InterviewQuestion) -> bool:
-    return hasattr(item, "answer")
-
-
-def first_open_item(items: list[InterviewQuestion]) -> InterviewQuestion | None:
-    """The question the candidate is on: the first one not yet answered and scored."""
-    for item in items:
-        if not answered(item) or item.answer.score is None:
-            return item
-    return None
-
+from .models import (
+    DEFAULT_COUNT,
+    DEFAULT_SECONDS,
+    Answer,
+    Clock,
+    InterviewQuestion,
+    InterviewSession,
+    Owner,
+    ReviewCard,
+    Score,
+)
+from .reports import Report
 
 # --- home and starting ----------------------------------------------------------
 
@@ -73,48 +47,38 @@ def first_open_item(items: list[InterviewQuestion]) -> InterviewQuestion | None:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """home.html: the start form, the live count of matching questions, unfinished interviews."""
-    form = StartForm(request.GET or None, initial={"count": 5, "seconds": 30})
+    form = StartForm(request.GET or None, initial={"count": DEFAULT_COUNT, "seconds": DEFAULT_SECONDS})
     owner = Owner.from_request(request)
     unfinished = (
         InterviewSession.objects.owned_by(owner).active().select_related("topic", "level", "company")[:5]
     )
     context = {
         "form": form,
-        "match_count": matching_count(form),
+        "match_count": form.filters().questions().count(),
         "unfinished": unfinished,
         "due_count": ReviewCard.objects.owned_by(owner).filter(due__lte=timezone.now()).count(),
     }
     return render(request, "home.html", context)
 
 
-def matching_count(form: StartForm) -> int:
-    if form.is_bound:
-        form.is_valid()
-        data = getattr(form, "cleaned_data", {})
-    else:
-        data = {}
-    filters = services.Filters(data.get("topic"), data.get("level"), data.get("company"))
-    return filters.questions().count()
-
-
 @require_GET
 def matching(request: HttpRequest) -> HttpResponse:
     """home.html#match-count: how many published questions match, as filters change (htmx)."""
     form = StartForm(request.GET)
-    return render(request, "home.html#match-count", {"match_count": matching_count(form)})
+    return render(request, "home.html#match-count", {"match_count": form.filters().questions().count()})
 
 
 @require_POST
 def start(request: HttpRequest) -> HttpResponseBase:
     form = StartForm(request.POST)
     if not form.is_valid():
-        return render(request, "home.html", {"form": form, "match_count": matching_count(form)}, status=400)
+        context = {"form": form, "match_count": form.filters().questions().count()}
+        return render(request, "home.html", context, status=400)
     data = form.cleaned_data
-    filters = services.Filters(data["topic"], data["level"], data["company"])
     try:
         session = services.interview_start(
             owner=Owner.from_request(request, create=True),
-            filters=filters,
+            filters=form.filters(),
             count=data["count"],
             seconds=data["seconds"],
             review_due=data["review_due"],
@@ -131,20 +95,6 @@ def start(request: HttpRequest) -> HttpResponseBase:
 # --- the runner --------------------------------------------------------------------
 
 
-@dataclass
-class Clock:
-    seconds: int
-    remaining_ms: int
-
-    @property
-    def remaining_seconds(self) -> int:
-        return max(0, -(-self.remaining_ms // 1000))  # whole seconds, rounded up
-
-    @property
-    def expired(self) -> bool:
-        return self.remaining_ms <= 0
-
-
 def runner_context(
     session: InterviewSession,
     items: list[InterviewQuestion],
@@ -152,7 +102,9 @@ def runner_context(
     *,
     score_form: ScoreForm | None = None,
     notice: str = "",
+    preview: bool = False,
 ) -> dict:
+    """What sessions/run.html shows for ``item``: its question with the clock, or its reveal to score."""
     context = {
         "session": session,
         "item": item,
@@ -161,8 +113,9 @@ def runner_context(
         "is_last": item.position == len(items),
         "notice": notice,
         "items": items,
+        "preview": preview,
     }
-    if answered(item):
+    if item.is_answered:
         answer = item.answer
         key_points = list(item.question.key_points.all())
         form = score_form or ScoreForm(
@@ -173,14 +126,14 @@ def runner_context(
             stage="reveal",
             answer=answer,
             score_form=form,
-            suggestions=services.suggested_scores(len(key_points)),
-            all_scored=all(answered(i) and i.answer.score is not None for i in items if i.pk != item.pk),
+            suggestions=Score.suggestions(len(key_points)),
+            all_scored=all(i.is_answered and i.answer.score is not None for i in items if i.pk != item.pk),
         )
     else:
-        services.serve(item)
-        deadline = item.deadline(session.seconds_per_answer)
-        remaining = int((deadline - timezone.now()).total_seconds() * 1000)
-        context.update(stage="question", clock=Clock(session.seconds_per_answer, remaining))
+        seconds = session.seconds_per_answer
+        # A curator's preview is never served: nothing of it is saved.
+        clock = Clock(seconds, seconds * 1000) if preview else item.clock()
+        context.update(stage="question", clock=clock)
     return context
 
 
@@ -189,16 +142,20 @@ def render_runner(request: HttpRequest, context: dict, status: int = 200) -> Htt
     return render(request, template, context, status=status)
 
 
+def _go(request: HttpRequest, url: str) -> HttpResponseBase:
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+
+
 @require_GET
 @never_cache
 @vary_on_headers("HX-Request")
 def run(request: HttpRequest, pk: UUID) -> HttpResponseBase:
     """sessions/run.html: the current question (clock running) or the reveal to score."""
-    session = get_interview(request, pk)
+    session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
     if not session.is_active:
         return redirect("sessions:summary", pk=session.pk)
-    items = load_items(session)
-    item = first_open_item(items)
+    items = session.runner_items()
+    item = session.current_item(items)
     if item is None:
         session.finish()
         return redirect("sessions:summary", pk=session.pk)
@@ -209,11 +166,11 @@ def run(request: HttpRequest, pk: UUID) -> HttpResponseBase:
 @never_cache
 def review(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
     """sessions/run.html: an earlier answered question, to change its score before finishing."""
-    session = get_interview(request, pk)
+    session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
     if not session.is_active:
         return redirect("sessions:summary", pk=session.pk)
-    items = load_items(session)
-    item = next((i for i in items if i.position == position and answered(i)), None)
+    items = session.runner_items()
+    item = next((i for i in items if i.position == position and i.is_answered), None)
     if item is None:
         return redirect("sessions:run", pk=session.pk)
     return render_runner(request, runner_context(session, items, item))
@@ -229,12 +186,10 @@ def get_item(items: list[InterviewQuestion], position: int) -> InterviewQuestion
 @require_POST
 def answer(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
     """Store the typed answer (once; late answers are kept and marked overtime), then reveal."""
-    session = get_interview(request, pk)
-    items = load_items(session)
+    session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
+    items = session.runner_items()
     item = get_item(items, position)
-    text = request.POST.get("answer", "")
-    stored_answer, stored = services.submit_answer(item=item, seconds=session.seconds_per_answer, text=text)
-    item.answer = stored_answer
+    _answer, stored = item.record_answer(text=request.POST.get("answer", ""))
     if not session.is_active:
         # Kept all the same (nothing typed is lost), but the interview is over.
         messages.info(request, "This interview had already ended; your answer was kept.")
@@ -252,13 +207,13 @@ def answer(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
 @require_POST
 def score(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
     """Save the self-score, ticked key points and note; then the next question or the summary."""
-    session = get_interview(request, pk)
+    session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
     if not session.is_active:
         messages.info(request, "This interview is finished; its scores can no longer change.")
         return _go(request, reverse("sessions:summary", args=[session.pk]))
-    items = load_items(session)
+    items = session.runner_items()
     item = get_item(items, position)
-    if not answered(item):
+    if not item.is_answered:
         return _go(request, reverse("sessions:run", args=[session.pk]))
     form = ScoreForm(request.POST, key_points=list(item.question.key_points.all()))
     if not form.is_valid():
@@ -271,7 +226,7 @@ def score(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
         covered=form.cleaned_data["covered"],
         note=form.cleaned_data["note"],
     )
-    next_item = first_open_item(items)
+    next_item = session.current_item(items)
     if next_item is None:
         session.finish()
         return _go(request, reverse("sessions:summary", args=[session.pk]))
@@ -280,13 +235,9 @@ def score(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
     return render_runner(request, runner_context(session, items, next_item))
 
 
-def _go(request: HttpRequest, url: str) -> HttpResponseBase:
-    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
-
-
 @require_POST
 def abandon(request: HttpRequest, pk: UUID) -> HttpResponseBase:
-    session = get_interview(request, pk)
+    session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
     if session.abandon():
         messages.success(request, "Interview left. What you answered is kept in its summary.")
     return _go(request, reverse("home"))
@@ -298,47 +249,23 @@ def abandon(request: HttpRequest, pk: UUID) -> HttpResponseBase:
 @require_GET
 def summary(request: HttpRequest, pk: UUID) -> HttpResponseBase:
     """sessions/summary.html: overall score, time, a row per question, per-topic breakdown."""
-    session = get_interview(request, pk)
-    items = load_items(session)
-    report = build_report(items)
+    session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
     share = session.share_links.live().first()
-    context = {"session": session, "items": items, "share": share, "share_form": ShareForm(), **report}
+    context = {"share": share, "share_form": ShareForm(), **Report.of(session).context()}
     if share:
         context["share_url"] = request.build_absolute_uri(share.get_absolute_url())
     return render(request, "sessions/summary.html", context)
 
 
-def build_report(items: list[InterviewQuestion]) -> dict:
-    scored = [i for i in items if answered(i) and i.answer.score is not None]
-    total_score = sum(i.answer.score for i in scored)
-    topics: dict[str, list[int]] = defaultdict(list)
-    for item in scored:
-        for topic in item.question.topics.all():
-            topics[topic.name].append(item.answer.score)
-    return {
-        "answered_count": sum(1 for i in items if answered(i)),
-        "scored_count": len(scored),
-        "percent": round(100 * total_score / (5 * len(scored))) if scored else None,
-        "time_used_s": round(sum(i.answer.elapsed_ms for i in items if answered(i)) / 1000),
-        "topic_rows": sorted(
-            (
-                {"name": name, "count": len(s), "percent": round(100 * sum(s) / (5 * len(s)))}
-                for name, s in topics.items()
-            ),
-            key=lambda row: (row["percent"], row["name"]),
-        ),
-        "low_count": sum(1 for i in scored if i.answer.score <= 3),
-    }
-
-
 @require_POST
 def retry_low(request: HttpRequest, pk: UUID) -> HttpResponseBase:
     """A new interview made of this one's low-scored questions."""
-    session = get_interview(request, pk)
-    ids = services.low_scored_question_ids(session)
+    owner = Owner.from_request(request)
+    session = InterviewSession.objects.get_owned_or_404(owner, pk)
+    ids = session.low_scored_question_ids()
     try:
         new = services.interview_start(
-            owner=Owner.from_request(request),
+            owner=owner,
             filters=services.Filters(),
             count=len(ids),
             seconds=session.seconds_per_answer,
@@ -363,30 +290,13 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
         ),
         slug=slug,
     )
-    session = InterviewSession(seconds_per_answer=30)
+    session = InterviewSession(seconds_per_answer=DEFAULT_SECONDS)
     item = InterviewQuestion(session=session, position=1, question=question)
-    context = {
-        "session": session,
-        "item": item,
-        "question": question,
-        "total": 1,
-        "is_last": True,
-        "items": [item],
-        "preview": True,
-    }
     if request.GET.get("stage") == "reveal":
-        key_points = list(question.key_points.all())
-        answer = Answer(item=item, text="(The candidate's typed answer appears here.)", elapsed_ms=21_000)
-        answer.key_point_count = len(key_points)
-        context.update(
-            stage="reveal",
-            answer=answer,
-            score_form=ScoreForm(key_points=key_points),
-            suggestions=services.suggested_scores(len(key_points)),
-            all_scored=True,
+        item.answer = Answer(
+            item=item,
+            text="(The candidate's typed answer appears here.)",
+            elapsed_ms=21_000,
+            key_point_count=len(question.key_points.all()),
         )
-    else:
-        context.update(
-            stage="question", clock=Clock(session.seconds_per_answer, session.seconds_per_answer * 1000)
-        )
-    return render(request, "sessions/run.html", context)
+    return render(request, "sessions/run.html", runner_context(session, [item], item, preview=True))

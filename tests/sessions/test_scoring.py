@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sessions.models import Answer, InterviewSession
-from sessions.services import suggested_score
+from sessions.models import Answer, InterviewSession, Score
 
 from .conftest import start, url
 
@@ -155,4 +154,4 @@ def test_an_answer_sent_after_leaving_is_still_kept(client, bank):
     ("covered", "total", "expected"), [(0, 4, 1), (1, 4, 2), (2, 4, 3), (3, 4, 4), (4, 4, 5)]
 )
 def test_the_suggested_score_follows_the_share_of_key_points(covered, total, expected):
-    assert suggested_score(covered, total) == expected
+    assert Score.suggested(covered, total) == expected
