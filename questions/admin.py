@@ -91,11 +91,11 @@ class ScoreFilter(admin.SimpleListFilter):
     parameter_name = "score"
 
     def lookups(self, request, model_admin):
-        return [("low", f"Low (under {curation.LOW_SCORE} of 5)")]
+        return [("low", f"Low (under {curation.LOW_AVERAGE_SCORE} of 5)")]
 
     def queryset(self, request, queryset):
         if self.value() == "low":
-            return queryset.filter(avg_score__lt=curation.LOW_SCORE)
+            return queryset.filter(avg_score__lt=curation.LOW_AVERAGE_SCORE)
         return queryset
 
 

@@ -26,7 +26,9 @@ from .models import Question, Sighting
 
 # Prompts scoring at least this (0-100, rapidfuzz token_set_ratio) are flagged as near duplicates.
 SIMILAR = 85
-LOW_SCORE = 2.5
+# Curators see a question as hard when its average self-score (1-5) is below this; not the
+# candidate-side RETRY_AT_OR_BELOW threshold in sessions.models.
+LOW_AVERAGE_SCORE = 2.5
 HIGH_OVERTIME = 0.3
 
 

@@ -24,9 +24,12 @@ class StartForm(forms.Form):
         empty_label="Any",
         to_field_name="slug",
     )
-    count = forms.IntegerField(label="Questions", min_value=1, max_value=20, initial=DEFAULT_COUNT)
+    # Optional so a one-button form (practise a topic, review what is due) can leave them to the defaults.
+    count = forms.IntegerField(
+        label="Questions", min_value=1, max_value=20, initial=DEFAULT_COUNT, required=False
+    )
     seconds = forms.IntegerField(
-        label="Seconds per answer", min_value=10, max_value=300, initial=DEFAULT_SECONDS
+        label="Seconds per answer", min_value=10, max_value=300, initial=DEFAULT_SECONDS, required=False
     )
     review_due = forms.BooleanField(
         label="Review due questions",
@@ -38,6 +41,12 @@ class StartForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("topic", "level", "company"):
             self.fields[name].widget.attrs["class"] = "filter-field"
+
+    def clean_count(self) -> int:
+        return self.cleaned_data["count"] or DEFAULT_COUNT
+
+    def clean_seconds(self) -> int:
+        return self.cleaned_data["seconds"] or DEFAULT_SECONDS
 
     def filters(self) -> services.Filters:
         """The chosen topic, level and company; any that are missing or invalid count as "any"."""

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -200,6 +201,14 @@ class InterviewSession(models.Model):
         if key_points:
             prefetch.append(Prefetch("question__key_points", queryset=KeyPoint.objects.order_by("position")))
         return list(self.items.select_related("question__level", "answer").prefetch_related(*prefetch))
+
+    @staticmethod
+    def item_at(items: list[InterviewQuestion], position: int) -> InterviewQuestion:
+        """The question at ``position`` among ``items`` (from :meth:`runner_items`), else 404."""
+        for item in items:
+            if item.position == position:
+                return item
+        raise Http404("No such question in this interview")
 
     @staticmethod
     def current_item(items: list[InterviewQuestion]) -> InterviewQuestion | None:
@@ -460,7 +469,3 @@ class ShareLink(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("report", args=[self.token])
-
-    def revoke(self, *, now: datetime | None = None) -> None:
-        self.revoked_at = now or timezone.now()
-        self.save(update_fields=["revoked_at"])

@@ -15,7 +15,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -176,19 +176,12 @@ def review(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
     return render_runner(request, runner_context(session, items, item))
 
 
-def get_item(items: list[InterviewQuestion], position: int) -> InterviewQuestion:
-    for item in items:
-        if item.position == position:
-            return item
-    raise Http404("No such question in this interview")
-
-
 @require_POST
 def answer(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
     """Store the typed answer (once; late answers are kept and marked overtime), then reveal."""
     session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
     items = session.runner_items()
-    item = get_item(items, position)
+    item = session.item_at(items, position)
     _answer, stored = item.record_answer(text=request.POST.get("answer", ""))
     if not session.is_active:
         # Kept all the same (nothing typed is lost), but the interview is over.
@@ -212,7 +205,7 @@ def score(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
         messages.info(request, "This interview is finished; its scores can no longer change.")
         return _go(request, reverse("sessions:summary", args=[session.pk]))
     items = session.runner_items()
-    item = get_item(items, position)
+    item = session.item_at(items, position)
     if not item.is_answered:
         return _go(request, reverse("sessions:run", args=[session.pk]))
     form = ScoreForm(request.POST, key_points=list(item.question.key_points.all()))
