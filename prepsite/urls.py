@@ -1,11 +1,28 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from sessions import accounts, history, sharing
 from sessions import views as session_views
 
 from . import views
+
+
+class ShareTokenConverter:
+    """A share token exactly as ``new_share_token`` makes them: 43 URL-safe base64 characters."""
+
+    regex = "[A-Za-z0-9_-]{43}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ShareTokenConverter, "share_token")
+
+handler400 = "prepsite.views.bad_request"
 
 urlpatterns = [
     path("", session_views.home, name="home"),
@@ -20,9 +37,9 @@ urlpatterns = [
     path("accounts/signup/", accounts.signup, name="signup"),
     path("accounts/login/", accounts.CandidateLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("r/<str:token>/", sharing.report, name="report"),
-    path("r/<str:token>/report.md", sharing.report_markdown, name="report_markdown"),
-    path("r/<str:token>/report.json", sharing.report_json, name="report_json"),
+    path("r/<share_token:token>/", sharing.report, name="report"),
+    path("r/<share_token:token>/report.md", sharing.report_markdown, name="report_markdown"),
+    path("r/<share_token:token>/report.json", sharing.report_json, name="report_json"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -1,11 +1,69 @@
 from __future__ import annotations
 
+import re
+
 from django import forms
+from django.core.exceptions import ValidationError
 
 from questions.models import Company, Level, Topic
 
 from . import services
 from .models import DEFAULT_COUNT, DEFAULT_SECONDS, Score
+
+# C0 and C1 control characters other than tab, newline and carriage return. Nobody types them;
+# PostgreSQL refuses NUL in text, so they are dropped from free text the same way on every database.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+ASCII_INTEGER = re.compile(r"[+-]?[0-9]+")
+
+# Far more than anyone says in a few minutes; the rest of a longer text is cut, with a notice.
+ANSWER_MAX_CHARS = 10_000
+NOTE_MAX_CHARS = 2_000
+
+
+def without_control_characters(text: str) -> str:
+    return CONTROL_CHARACTERS.sub("", text)
+
+
+class WholeNumberField(forms.IntegerField):
+    """An integer written with the ASCII digits 0-9 only (Python's int() also takes "²" or "٣")."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not ASCII_INTEGER.fullmatch(str(value).strip()):
+            raise ValidationError("Enter a whole number using the digits 0 to 9.", code="invalid")
+        return super().to_python(value)
+
+
+class FreeTextField(forms.CharField):
+    """Typed text: control characters dropped, then cut to ``max_chars`` (the form says when it cut)."""
+
+    def __init__(self, *, max_chars: int, **kwargs) -> None:
+        self.max_chars = max_chars
+        super().__init__(strip=False, **kwargs)
+        # Control characters are removed rather than refused, so Django's NUL validator has nothing to do.
+        self.validators = [v for v in self.validators if v.code != "null_characters_not_allowed"]
+        self.widget.attrs["maxlength"] = str(max_chars)
+
+    def to_python(self, value) -> str:
+        return without_control_characters(super().to_python(value))
+
+
+class AnswerForm(forms.Form):
+    """The typed answer to the question on screen. Nothing in it can make the answer fail to save."""
+
+    answer = FreeTextField(max_chars=ANSWER_MAX_CHARS, required=False)
+    # Set by the runner's script when the clock reached 0 and it sent the answer by itself.
+    ran_out = forms.BooleanField(required=False)
+
+    def clean_answer(self) -> str:
+        text = self.cleaned_data["answer"]
+        self.shortened = len(text) > ANSWER_MAX_CHARS
+        return text[:ANSWER_MAX_CHARS]
+
+    @classmethod
+    def read(cls, data) -> AnswerForm:
+        form = cls(data)
+        form.is_valid()  # every field is optional and forgiving: always valid
+        return form
 
 
 class StartForm(forms.Form):
@@ -25,10 +83,10 @@ class StartForm(forms.Form):
         to_field_name="slug",
     )
     # Optional so a one-button form (practise a topic, review what is due) can leave them to the defaults.
-    count = forms.IntegerField(
+    count = WholeNumberField(
         label="Questions", min_value=1, max_value=20, initial=DEFAULT_COUNT, required=False
     )
-    seconds = forms.IntegerField(
+    seconds = WholeNumberField(
         label="Seconds per answer", min_value=10, max_value=300, initial=DEFAULT_SECONDS, required=False
     )
     review_due = forms.BooleanField(
@@ -63,10 +121,10 @@ class ScoreForm(forms.Form):
         error_messages={"required": "Choose a self-score from 1 to 5 to go on."},
     )
     covered = forms.Field(required=False, widget=forms.CheckboxSelectMultiple)
-    note = forms.CharField(
+    note = FreeTextField(
         label="Note (optional)",
         required=False,
-        max_length=2000,
+        max_chars=NOTE_MAX_CHARS,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
@@ -77,7 +135,10 @@ class ScoreForm(forms.Form):
     def clean_covered(self) -> list[int]:
         """The ticked key points; anything that is not one of this question's points is dropped."""
         ticked = self.data.getlist("covered") if hasattr(self.data, "getlist") else []
-        return sorted({int(v) for v in ticked if v.isdigit() and int(v) in self.positions})
+        return sorted({int(v) for v in ticked if v.isascii() and v.isdigit() and int(v) in self.positions})
+
+    def clean_note(self) -> str:
+        return self.cleaned_data["note"][:NOTE_MAX_CHARS]
 
 
 class ShareForm(forms.Form):
@@ -85,6 +146,6 @@ class ShareForm(forms.Form):
         label="Include my typed answers and notes", required=False, initial=True
     )
     show_name = forms.BooleanField(label="Show my username", required=False)
-    expires_days = forms.IntegerField(
+    expires_days = WholeNumberField(
         label="Expires after (days, optional)", required=False, min_value=1, max_value=365
     )

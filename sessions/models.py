@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, models, transaction
+from django.db import DatabaseError, IntegrityError, models, transaction
 from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -273,22 +273,30 @@ class InterviewQuestion(models.Model):
         remaining = self.deadline - (now or timezone.now())
         return Clock(self.session.seconds_per_answer, int(remaining.total_seconds() * 1000))
 
-    def record_answer(self, *, text: str, now: datetime | None = None) -> tuple[Answer, bool]:
+    class NotServed(Exception):
+        """The question was never shown, so it cannot be answered (its clock never started)."""
+
+    def record_answer(
+        self, *, text: str, ran_out: bool = False, now: datetime | None = None
+    ) -> tuple[Answer, bool]:
         """Store the candidate's answer once. Returns (the answer that stands, whether this call stored it).
 
         A late answer is kept and marked overtime. A repeated submission (double
         click, second tab, replay) finds the first answer and changes nothing.
+        ``ran_out`` says the runner sent the answer because the clock reached 0;
+        an answer arriving after the deadline has run out of time whatever it says.
+        Raises :class:`NotServed` for a question the candidate has not been shown.
         """
-        now = now or timezone.now()
         if self.served_at is None:
-            # Answered without ever being shown (a crafted request): the clock starts now.
-            self.serve(now=now)
+            raise self.NotServed
+        now = now or timezone.now()
         answer = Answer(
             item=self,
             text=text,
             submitted_at=now,
             elapsed_ms=max(0, int((now - self.served_at).total_seconds() * 1000)),
             overtime=now > self.deadline + GRACE,
+            ran_out=ran_out or now > self.deadline,
             key_point_count=self.question.key_points.count(),
         )
         try:
@@ -297,19 +305,26 @@ class InterviewQuestion(models.Model):
         except IntegrityError:
             self.answer = Answer.objects.get(item=self)
             return self.answer, False
+        except DatabaseError:
+            # Not stored: forget the unsaved answer that Answer(item=self) cached on this item.
+            self._state.fields_cache.pop("answer", None)
+            raise
         self.answer = answer
         return answer, True
 
     def to_dict(self, *, include_answer: bool = True) -> dict:
         """One row of a report or an export: what was asked and how it went."""
         answer = self.answer if self.is_answered else None
+        # A question not yet shown stays secret everywhere: its clock is the only way to see it.
         row = {
             "position": self.position,
-            "question": self.question.slug,
-            "prompt": self.question.prompt,
+            "served": self.is_served,
+            "question": self.question.slug if self.is_served else "",
+            "prompt": self.question.prompt if self.is_served else "",
             "submitted": answer.submitted_at.isoformat() if answer else None,
             "seconds": round(answer.elapsed_ms / 1000, 1) if answer else None,
             "overtime": answer.overtime if answer else None,
+            "ran_out": answer.ran_out if answer else None,
             "score": answer.score if answer else None,
             "key_points_covered": answer.covered_count if answer else 0,
             "key_points": answer.key_point_count if answer else None,
@@ -349,6 +364,9 @@ class Answer(models.Model):
     submitted_at = models.DateTimeField(default=timezone.now)
     elapsed_ms = models.PositiveIntegerField(help_text="From first shown to submitted.")
     overtime = models.BooleanField(default=False)
+    ran_out = models.BooleanField(
+        default=False, help_text="The clock reached 0 before it was sent: the answer was cut off there."
+    )
     score = models.PositiveSmallIntegerField(null=True, blank=True, choices=Score.choices)
     covered = models.JSONField(default=list, blank=True, help_text="Positions of the key points covered.")
     key_point_count = models.PositiveSmallIntegerField(default=0)
@@ -386,6 +404,13 @@ class Answer(models.Model):
     @property
     def suggested_score(self) -> Score:
         return Score.suggested(self.covered_count, self.key_point_count)
+
+    @property
+    def timing(self) -> str:
+        """How the answer relates to its clock: "overtime", "ran_out" (cut off at 0) or "on_time"."""
+        if self.overtime:
+            return "overtime"
+        return "ran_out" if self.ran_out else "on_time"
 
     @property
     def covered_count(self) -> int:

@@ -72,7 +72,7 @@ class Report:
         questions = []
         for item in self.items:
             row = item.to_dict(include_answer=include_answers)
-            if include_answers:
+            if include_answers and item.is_served:
                 row["model_answer"] = item.question.answer
             questions.append(row)
         return {

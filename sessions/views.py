@@ -14,6 +14,7 @@ from uuid import UUID
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.db import DatabaseError
 from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -27,7 +28,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from questions.models import KeyPoint, Question
 
 from . import services
-from .forms import ScoreForm, ShareForm, StartForm
+from .forms import ANSWER_MAX_CHARS, AnswerForm, ScoreForm, ShareForm, StartForm
 from .models import (
     DEFAULT_COUNT,
     DEFAULT_SECONDS,
@@ -102,9 +103,11 @@ def runner_context(
     *,
     score_form: ScoreForm | None = None,
     notice: str = "",
+    draft: str = "",
     preview: bool = False,
 ) -> dict:
     """What sessions/run.html shows for ``item``: its question with the clock, or its reveal to score."""
+    current = session.current_item(items)
     context = {
         "session": session,
         "item": item,
@@ -114,6 +117,12 @@ def runner_context(
         "notice": notice,
         "items": items,
         "preview": preview,
+        # The address of what is shown, so the address bar matches the page after an htmx swap.
+        "page_url": (
+            reverse("sessions:run", args=[session.pk])
+            if item is current
+            else reverse("sessions:review", args=[session.pk, item.position])
+        ),
     }
     if item.is_answered:
         answer = item.answer
@@ -129,17 +138,23 @@ def runner_context(
             suggestions=Score.suggestions(len(key_points)),
             all_scored=all(i.is_answered and i.answer.score is not None for i in items if i.pk != item.pk),
         )
+        if current is not None and current is not item and current.is_served and not current.is_answered:
+            # Looking back while the current question's clock runs: say so, and link straight back.
+            context["running"] = {"item": current, "clock": current.clock()}
     else:
         seconds = session.seconds_per_answer
         # A curator's preview is never served: nothing of it is saved.
         clock = Clock(seconds, seconds * 1000) if preview else item.clock()
-        context.update(stage="question", clock=clock)
+        context.update(stage="question", clock=clock, draft=draft, answer_max_chars=ANSWER_MAX_CHARS)
     return context
 
 
 def render_runner(request: HttpRequest, context: dict, status: int = 200) -> HttpResponse:
     template = "sessions/run.html#runner" if request.htmx else "sessions/run.html"
-    return render(request, template, context, status=status)
+    response = render(request, template, context, status=status)
+    if request.htmx and not context["preview"]:
+        response["HX-Replace-Url"] = context["page_url"]
+    return response
 
 
 def _go(request: HttpRequest, url: str) -> HttpResponseBase:
@@ -176,25 +191,58 @@ def review(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
     return render_runner(request, runner_context(session, items, item))
 
 
+# The candidate's text is never thrown away: when the database cannot take a write (locked past
+# the busy timeout, read-only, disk full), the page comes back with the text still in the box.
+NOT_SAVED = (
+    "Your {what} could not be saved yet (the server is busy). Nothing is lost: it is still here. Try again."
+)
+
+
 @require_POST
 def answer(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
     """Store the typed answer (once; late answers are kept and marked overtime), then reveal."""
     session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
     items = session.runner_items()
     item = session.item_at(items, position)
-    _answer, stored = item.record_answer(text=request.POST.get("answer", ""))
+    form = AnswerForm.read(request.POST)
+    try:
+        _answer, stored = item.record_answer(
+            text=form.cleaned_data["answer"], ran_out=form.cleaned_data["ran_out"]
+        )
+    except InterviewQuestion.NotServed:
+        return not_served(request, session, items)
+    except DatabaseError:
+        notice = NOT_SAVED.format(what="answer")
+        context = runner_context(session, items, item, notice=notice, draft=form.cleaned_data["answer"])
+        return render_runner(request, context, status=503)
     if not session.is_active:
         # Kept all the same (nothing typed is lost), but the interview is over.
         messages.info(request, "This interview had already ended; your answer was kept.")
         return _go(request, reverse("sessions:summary", args=[session.pk]))
+    notice = "" if stored else "You had already answered this question; your first answer stands."
+    if stored and form.shortened:
+        notice = f"An answer holds up to {ANSWER_MAX_CHARS:,} characters; the rest was cut off."
     if not request.htmx:
+        if notice:
+            messages.info(request, notice)
         return (
             redirect("sessions:review", pk=session.pk, position=item.position)
             if stored
             else redirect("sessions:run", pk=session.pk)
         )
-    notice = "" if stored else "You had already answered this question; your first answer stands."
     return render_runner(request, runner_context(session, items, item, notice=notice))
+
+
+def not_served(
+    request: HttpRequest, session: InterviewSession, items: list[InterviewQuestion]
+) -> HttpResponse:
+    """409 for an answer to a question the candidate has not been shown: nothing is stored."""
+    refused = "That question has not been shown to you yet, so no answer to it was stored."
+    current = session.current_item(items) if session.is_active else None
+    if current is None:
+        messages.error(request, refused)
+        return _go(request, reverse("sessions:summary", args=[session.pk]))
+    return render_runner(request, runner_context(session, items, current, notice=refused), status=409)
 
 
 @require_POST
@@ -212,13 +260,17 @@ def score(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
     if not form.is_valid():
         context = runner_context(session, items, item, score_form=form)
         return render_runner(request, context, status=200 if request.htmx else 400)
-    services.score_answer(
-        session=session,
-        item=item,
-        score=form.cleaned_data["score"],
-        covered=form.cleaned_data["covered"],
-        note=form.cleaned_data["note"],
-    )
+    try:
+        services.score_answer(
+            session=session,
+            item=item,
+            score=form.cleaned_data["score"],
+            covered=form.cleaned_data["covered"],
+            note=form.cleaned_data["note"],
+        )
+    except DatabaseError:
+        context = runner_context(session, items, item, score_form=form, notice=NOT_SAVED.format(what="score"))
+        return render_runner(request, context, status=503)
     next_item = session.current_item(items)
     if next_item is None:
         session.finish()

@@ -1,6 +1,7 @@
 /*
  * The interview runner's behaviour: countdown, auto-submit at zero, keyboard
- * shortcuts, the suggested self-score, and focus after htmx swaps.
+ * shortcuts, the suggested self-score, focus after htmx swaps, and the draft
+ * of a typed answer kept in this browser until the server has stored it.
  *
  * The server owns the clock: it renders how many milliseconds are really left
  * (data-remaining-ms), and we count down from that against the browser's
@@ -72,6 +73,8 @@
         stop();
         timer.classList.add("timer-expired");
         announce.textContent = "Time is up. Submitting your answer.";
+        var ranOut = form.querySelector("[data-ran-out]");
+        if (ranOut) ranOut.value = "1";
         submitForm(form);
       }
     }
@@ -102,9 +105,46 @@
       ": that suggests " + (label ? label.textContent : score) + ". You decide.";
   }
 
+  // --- the draft: what was typed stays in localStorage until the reveal shows it was stored ---
+
+  function storage() {
+    try {
+      return window.localStorage;
+    } catch (e) {
+      return null; // storage disabled: the server-side safety net still holds
+    }
+  }
+
+  function keepDraft(runner) {
+    var key = runner.dataset.draftKey;
+    var store = storage();
+    if (!key || !store) return;
+    if (runner.dataset.stage === "reveal") {
+      // The server shows this answer back: it is stored, so the browser copy can go.
+      store.removeItem(key);
+      return;
+    }
+    var box = runner.querySelector("#answer-text");
+    if (!box) return;
+    var saved = store.getItem(key);
+    if (saved && !box.value) {
+      box.value = saved;
+      var status = runner.querySelector("[data-draft-status]");
+      if (status) status.textContent = "We put back the answer you had typed here before; it was not sent yet.";
+    }
+    box.addEventListener("input", function () {
+      if (box.value) {
+        store.setItem(key, box.value);
+      } else {
+        store.removeItem(key);
+      }
+    });
+  }
+
   function setUp(root) {
     var runner = root.id === "runner" ? root : root.querySelector("#runner");
     if (!runner) return;
+    keepDraft(runner);
     startTimer(runner);
     updateSuggestion(runner);
     if (runner.dataset.title) document.title = runner.dataset.title;
