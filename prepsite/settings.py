@@ -181,6 +181,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
+# Recordings of spoken answers. They are served only through the owner-checked view, never from
+# MEDIA_URL; with several app servers point the "default" storage at shared storage (docs/deploy.md).
+MEDIA_ROOT = Path(os.environ.get("PREPSITE_MEDIA_ROOT", BASE_DIR / "var" / "media"))
+MEDIA_URL = "/media-not-served/"
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -6,6 +6,9 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 
+from sessions.forms import StartForm
+from sessions.models import AnswerBy
+
 from .forms import BankFilterForm
 from .models import Question
 
@@ -45,4 +48,5 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
     if not request.user.is_staff:
         questions = questions.published()
     question = get_object_or_404(questions, slug=slug)
-    return render(request, "questions/detail.html", {"question": question})
+    practise_form = StartForm(initial={"answer_by": AnswerBy.remembered(request)})
+    return render(request, "questions/detail.html", {"question": question, "practise_form": practise_form})

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from questions.models import Company, Level, Topic
 
 from . import services
-from .models import DEFAULT_COUNT, DEFAULT_SECONDS, Score
+from .models import DEFAULT_COUNT, DEFAULT_SECONDS, AnswerBy, Recording, Score
 
 # C0 and C1 control characters other than tab, newline and carriage return. Nobody types them;
 # PostgreSQL refuses NUL in text, so they are dropped from free text the same way on every database.
@@ -47,12 +47,44 @@ class FreeTextField(forms.CharField):
         return without_control_characters(super().to_python(value))
 
 
+# A spoken answer: at most this long and this large. Opus at the browser's usual 32-64 kbit/s makes
+# about 0.5 MB a minute, so the byte cap leaves room for other codecs.
+RECORDING_MAX_SECONDS = 300
+RECORDING_MAX_BYTES = 20 * 1024 * 1024
+
+
 class AnswerForm(forms.Form):
-    """The typed answer to the question on screen. Nothing in it can make the answer fail to save."""
+    """The answer to the question on screen: typed text, a recording, or both.
+
+    Nothing typed can make the answer fail to save; a recording that is not
+    audio, or too long, is refused with a message and stores nothing.
+    """
 
     answer = FreeTextField(max_chars=ANSWER_MAX_CHARS, required=False)
+    recording = forms.FileField(required=False)
     # Set by the runner's script when the clock reached 0 and it sent the answer by itself.
     ran_out = forms.BooleanField(required=False)
+
+    def clean_recording(self) -> Recording | None:
+        upload = self.cleaned_data["recording"]
+        if not upload:
+            return None
+        if upload.size > RECORDING_MAX_BYTES:
+            raise ValidationError(
+                f"The recording is larger than {RECORDING_MAX_BYTES // (1024 * 1024)} MB, so it was not kept."
+            )
+        from speech.audio import NotAudio, TooLong, probe
+
+        try:
+            info = probe(upload, max_seconds=RECORDING_MAX_SECONDS)
+        except NotAudio:
+            raise ValidationError("That upload is not a sound recording, so it was not kept.") from None
+        except TooLong:
+            raise ValidationError(
+                f"The recording runs over {RECORDING_MAX_SECONDS // 60} minutes, so it was not kept."
+            ) from None
+        upload.seek(0)
+        return Recording(file=upload, format=f"{info.container}/{info.codec}", seconds=info.duration_s)
 
     def clean_answer(self) -> str:
         text = self.cleaned_data["answer"]
@@ -60,9 +92,9 @@ class AnswerForm(forms.Form):
         return text[:ANSWER_MAX_CHARS]
 
     @classmethod
-    def read(cls, data) -> AnswerForm:
-        form = cls(data)
-        form.is_valid()  # every field is optional and forgiving: always valid
+    def read(cls, data, files=None) -> AnswerForm:
+        form = cls(data, files)
+        form.is_valid()  # the text is always kept; only a bad recording is an error
         return form
 
 
@@ -89,6 +121,16 @@ class StartForm(forms.Form):
     seconds = WholeNumberField(
         label="Seconds per answer", min_value=10, max_value=300, initial=DEFAULT_SECONDS, required=False
     )
+    answer_by = forms.ChoiceField(
+        label="Answer by",
+        choices=AnswerBy.choices,
+        initial=AnswerBy.TYPING,
+        required=False,
+        widget=forms.RadioSelect,
+        help_text="Speaking records your answer and transcribes it on this server; nothing leaves it.",
+    )
+    # A one-question interview from the bank's question page ("Practise this question").
+    question = forms.SlugField(required=False, widget=forms.HiddenInput)
     review_due = forms.BooleanField(
         label="Review due questions",
         required=False,
@@ -105,6 +147,9 @@ class StartForm(forms.Form):
 
     def clean_seconds(self) -> int:
         return self.cleaned_data["seconds"] or DEFAULT_SECONDS
+
+    def clean_answer_by(self) -> str:
+        return self.cleaned_data["answer_by"] or AnswerBy.TYPING
 
     def filters(self) -> services.Filters:
         """The chosen topic, level and company; any that are missing or invalid count as "any"."""

@@ -111,7 +111,7 @@ def delete_history(request: HttpRequest) -> HttpResponseBase:
     owner = Owner.from_request(request)
     if request.method == "POST":
         interviews_deleted = InterviewSession.objects.owned_by(owner).count()
-        InterviewSession.objects.owned_by(owner).delete()
+        InterviewSession.objects.owned_by(owner).delete_with_recordings()
         ReviewCard.objects.owned_by(owner).delete()
         messages.success(
             request, f"Deleted your history: {interviews_deleted} interview(s) and their answers."

@@ -15,6 +15,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, models, transaction
@@ -65,6 +66,27 @@ class Score(models.IntegerChoices):
         return [int(cls.suggested(covered, total)) for covered in range(total + 1)]
 
 
+class AnswerBy(models.TextChoices):
+    """How the candidate answers: typing in a box, or speaking into the microphone."""
+
+    TYPING = "typing", "Typing"
+    SPEAKING = "speaking", "Speaking"
+
+    @classmethod
+    def remembered(cls, request) -> str:
+        """The choice this browser made last time (kept in its Django session), else typing."""
+        choice = request.session.get(ANSWER_BY_KEY, "")
+        return choice if choice in cls.values else cls.TYPING
+
+    @classmethod
+    def remember(cls, request, choice: str) -> None:
+        request.session[ANSWER_BY_KEY] = choice
+
+
+# Where the last choice of typing or speaking is remembered, in the browser's Django session.
+ANSWER_BY_KEY = "answer_by"
+
+
 # A question scored at or below this is "worth practising again" (the summary's retry button).
 RETRY_AT_OR_BELOW = Score.PARTIAL
 
@@ -90,6 +112,18 @@ class OwnedQuerySet(models.QuerySet):
 class InterviewSessionQuerySet(OwnedQuerySet):
     def active(self) -> InterviewSessionQuerySet:
         return self.filter(status=InterviewSession.Status.ACTIVE)
+
+    def delete_with_recordings(self) -> int:
+        """Delete these interviews with their answers, and their recordings from storage once committed."""
+        names = list(
+            Answer.objects.filter(item__session__in=self.values("pk"))
+            .exclude(recording="")
+            .values_list("recording", flat=True)
+        )
+        count, _ = self.delete()
+        storage = Answer._meta.get_field("recording").storage
+        transaction.on_commit(lambda: [storage.delete(name) for name in names])
+        return count
 
     def get_owned_or_404(self, owner: Owner, pk) -> InterviewSession:
         """The interview ``pk`` if it belongs to ``owner``, else 404 (never 403: no hint it exists)."""
@@ -135,6 +169,7 @@ class InterviewSession(models.Model):
     level = models.ForeignKey(Level, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     company = models.ForeignKey(Company, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     seconds_per_answer = models.PositiveSmallIntegerField(default=DEFAULT_SECONDS)
+    answer_by = models.CharField(max_length=10, choices=AnswerBy.choices, default=AnswerBy.TYPING)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     created = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -277,7 +312,12 @@ class InterviewQuestion(models.Model):
         """The question was never shown, so it cannot be answered (its clock never started)."""
 
     def record_answer(
-        self, *, text: str, ran_out: bool = False, now: datetime | None = None
+        self,
+        *,
+        text: str,
+        ran_out: bool = False,
+        recording: Recording | None = None,
+        now: datetime | None = None,
     ) -> tuple[Answer, bool]:
         """Store the candidate's answer once. Returns (the answer that stands, whether this call stored it).
 
@@ -285,6 +325,8 @@ class InterviewQuestion(models.Model):
         click, second tab, replay) finds the first answer and changes nothing.
         ``ran_out`` says the runner sent the answer because the clock reached 0;
         an answer arriving after the deadline has run out of time whatever it says.
+        A spoken answer brings its ``recording`` (already probed); it is stored
+        with the answer and transcribed by a background task once committed.
         Raises :class:`NotServed` for a question the candidate has not been shown.
         """
         if self.served_at is None:
@@ -299,13 +341,23 @@ class InterviewQuestion(models.Model):
             ran_out=ran_out or now > self.deadline,
             key_point_count=self.question.key_points.count(),
         )
+        if recording is not None:
+            answer.recording = recording.file
+            answer.recording_format = recording.format
+            answer.recording_seconds = recording.seconds
+            answer.transcription = Answer.Transcription.PENDING
         try:
             with transaction.atomic():
                 answer.save(force_insert=True)
-        except IntegrityError:
-            self.answer = Answer.objects.get(item=self)
-            return self.answer, False
-        except DatabaseError:
+                if recording is not None:
+                    transaction.on_commit(answer.request_transcription)
+        except DatabaseError as error:
+            if answer.recording:
+                # Written to storage before the row failed: the first answer (or none) stands without it.
+                answer.recording.delete(save=False)
+            if isinstance(error, IntegrityError):
+                self.answer = Answer.objects.get(item=self)
+                return self.answer, False
             # Not stored: forget the unsaved answer that Answer(item=self) cached on this item.
             self._state.fields_cache.pop("answer", None)
             raise
@@ -336,6 +388,15 @@ class InterviewQuestion(models.Model):
 
 
 @dataclass
+class Recording:
+    """A spoken answer's audio as the server found it (never the browser's word for it)."""
+
+    file: Any  # a Django File (an uploaded file)
+    format: str  # container/codec, e.g. "webm/opus"
+    seconds: float
+
+
+@dataclass
 class Clock:
     """The time left on a question, as the runner shows it."""
 
@@ -349,6 +410,14 @@ class Clock:
     @property
     def expired(self) -> bool:
         return self.remaining_ms <= 0
+
+
+def recording_name(answer: Answer, filename: str) -> str:
+    """Where a recording is stored: under its interview, with a random part so names cannot be guessed."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "audio"
+    return (
+        f"recordings/{answer.item.session_id}/{answer.item.position}-{secrets.token_urlsafe(12)}.{extension}"
+    )
 
 
 class Answer(models.Model):
@@ -372,6 +441,26 @@ class Answer(models.Model):
     key_point_count = models.PositiveSmallIntegerField(default=0)
     note = models.TextField(blank=True)
     scored_at = models.DateTimeField(null=True, blank=True)
+
+    # A spoken answer: the recording, what it really is (probed on the server), and what was heard.
+    class Transcription(models.TextChoices):
+        NONE = "", "Not spoken"
+        PENDING = "pending", "Transcribing"
+        DONE = "done", "Transcribed"
+        FAILED = "failed", "Could not transcribe"
+
+    recording = models.FileField(upload_to=recording_name, blank=True, max_length=200)
+    recording_format = models.CharField(max_length=60, blank=True, help_text="Container and codec, probed.")
+    recording_seconds = models.FloatField(null=True, blank=True)
+    transcription = models.CharField(max_length=10, choices=Transcription.choices, blank=True, default="")
+    transcription_tries = models.PositiveSmallIntegerField(default=0)
+    transcript = models.TextField(blank=True)
+    delivery = models.JSONField(default=dict, blank=True, help_text="Pace, fillers, time to first word.")
+    detected = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Key points heard or read in the answer: position -> matched phrase.",
+    )
 
     class Meta:
         constraints = [
@@ -404,6 +493,43 @@ class Answer(models.Model):
     @property
     def suggested_score(self) -> Score:
         return Score.suggested(self.covered_count, self.key_point_count)
+
+    @property
+    def is_spoken(self) -> bool:
+        return bool(self.recording)
+
+    @property
+    def detected_phrases(self) -> dict[int, str]:
+        """Key point position -> the phrase of the answer (typed or heard) that matched one of its cues."""
+        return {int(position): phrase for position, phrase in self.detected.items()}
+
+    @property
+    def recording_content_type(self) -> str:
+        """The type to serve the recording with, from what the server probed (not what the browser said)."""
+        container = self.recording_format.split("/", 1)[0]
+        return {
+            "matroska,webm": "audio/webm",
+            "webm": "audio/webm",
+            "ogg": "audio/ogg",
+            "wav": "audio/wav",
+            "mov,mp4,m4a,3gp,3g2,mj2": "audio/mp4",
+            "mp3": "audio/mpeg",
+        }.get(container, "application/octet-stream")
+
+    def retry_transcription(self) -> None:
+        """After the automatic tries failed: back in the queue for another round of tries."""
+        done = Answer.objects.filter(pk=self.pk, transcription=self.Transcription.FAILED).update(
+            transcription=self.Transcription.PENDING, transcription_tries=0
+        )
+        if done:
+            self.transcription, self.transcription_tries = self.Transcription.PENDING, 0
+            transaction.on_commit(self.request_transcription)
+
+    def request_transcription(self) -> None:
+        """Queue the transcription of this answer's recording (a worker does it, never a web request)."""
+        from .tasks import transcribe_answer
+
+        transcribe_answer.enqueue(self.pk)
 
     @property
     def timing(self) -> str:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from questions.models import Company, Level, Question, Topic
 
 from . import scheduling
-from .models import InterviewQuestion, InterviewSession, Owner, ReviewCard
+from .models import AnswerBy, InterviewQuestion, InterviewSession, Owner, ReviewCard
 
 # A question answered this recently is drawn only when nothing fresher matches.
 RECENT = timedelta(days=7)
@@ -50,6 +50,11 @@ def due_question_ids(owner: Owner, *, now: datetime, limit: int) -> list[int]:
     return list(due.order_by("due", "question_id").values_list("question_id", flat=True)[:limit])
 
 
+def practice_question_ids(slug: str) -> list[int]:
+    """The one published question ``slug`` (the bank page's "Practise this question"), or none."""
+    return list(Question.objects.published().filter(slug=slug).values_list("id", flat=True)[:1])
+
+
 def pick_questions(candidates: list[int], count: int, avoid: set[int], rng: random.Random) -> list[int]:
     """``count`` distinct ids drawn at random, taking ones not in ``avoid`` first."""
     fresh = [pk for pk in candidates if pk not in avoid]
@@ -68,6 +73,7 @@ def interview_start(
     seconds: int,
     question_ids: list[int] | None = None,
     review_due: bool = False,
+    answer_by: str = AnswerBy.TYPING,
     rng: random.Random | None = None,
 ) -> InterviewSession:
     """Create an interview of ``count`` random matching questions (or exactly ``question_ids``).
@@ -94,6 +100,7 @@ def interview_start(
             level=filters.level,
             company=filters.company,
             seconds_per_answer=seconds,
+            answer_by=answer_by,
             created=now,
         )
         InterviewQuestion.objects.bulk_create(

@@ -16,7 +16,7 @@ from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.db import DatabaseError
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +33,7 @@ from .models import (
     DEFAULT_COUNT,
     DEFAULT_SECONDS,
     Answer,
+    AnswerBy,
     Clock,
     InterviewQuestion,
     InterviewSession,
@@ -48,7 +49,12 @@ from .reports import Report
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """home.html: the start form, the live count of matching questions, unfinished interviews."""
-    form = StartForm(request.GET or None, initial={"count": DEFAULT_COUNT, "seconds": DEFAULT_SECONDS})
+    initial = {
+        "count": DEFAULT_COUNT,
+        "seconds": DEFAULT_SECONDS,
+        "answer_by": AnswerBy.remembered(request),
+    }
+    form = StartForm(request.GET or None, initial=initial)
     owner = Owner.from_request(request)
     unfinished = (
         InterviewSession.objects.owned_by(owner).active().select_related("topic", "level", "company")[:5]
@@ -76,13 +82,18 @@ def start(request: HttpRequest) -> HttpResponseBase:
         context = {"form": form, "match_count": form.filters().questions().count()}
         return render(request, "home.html", context, status=400)
     data = form.cleaned_data
+    # Remembered for the next interview's form.
+    AnswerBy.remember(request, data["answer_by"])
+    one_question = services.practice_question_ids(data["question"]) if data["question"] else None
     try:
         session = services.interview_start(
             owner=Owner.from_request(request, create=True),
             filters=form.filters(),
-            count=data["count"],
+            count=data["count"] if one_question is None else 1,
             seconds=data["seconds"],
             review_due=data["review_due"],
+            question_ids=one_question,
+            answer_by=data["answer_by"],
         )
     except services.NoMatchingQuestions:
         form.add_error(
@@ -127,14 +138,27 @@ def runner_context(
     if item.is_answered:
         answer = item.answer
         key_points = list(item.question.key_points.all())
+        detected = answer.detected_phrases
+        # Until the candidate scores, what was detected is ticked for them; after that, their ticks count.
+        covered = answer.covered if answer.score is not None else sorted(detected)
         form = score_form or ScoreForm(
-            key_points=key_points,
-            initial={"score": answer.score, "covered": answer.covered, "note": answer.note},
+            key_points=key_points, initial={"score": answer.score, "covered": covered, "note": answer.note}
         )
+        ticked = {int(v) for v in form["covered"].value() or [] if str(v).isascii() and str(v).isdigit()}
         context.update(
             stage="reveal",
             answer=answer,
             score_form=form,
+            key_points=[
+                {
+                    "position": p.position,
+                    "text": p.text,
+                    "ticked": p.position in ticked,
+                    "detected": detected.get(p.position),
+                }
+                for p in key_points
+            ],
+            detected_count=len(detected),
             suggestions=Score.suggestions(len(key_points)),
             all_scored=all(i.is_answered and i.answer.score is not None for i in items if i.pk != item.pk),
         )
@@ -204,10 +228,19 @@ def answer(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
     session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
     items = session.runner_items()
     item = session.item_at(items, position)
-    form = AnswerForm.read(request.POST)
+    form = AnswerForm.read(request.POST, request.FILES)
+    if "recording" in form.errors:
+        # Refused cleanly: nothing is stored, the question (and its clock) stays, typing stays open.
+        notice = form.errors["recording"][0]
+        context = runner_context(
+            session, items, item, notice=notice, draft=form.cleaned_data.get("answer", "")
+        )
+        return render_runner(request, context, status=400 if not request.htmx else 409)
     try:
         _answer, stored = item.record_answer(
-            text=form.cleaned_data["answer"], ran_out=form.cleaned_data["ran_out"]
+            text=form.cleaned_data["answer"],
+            ran_out=form.cleaned_data["ran_out"],
+            recording=form.cleaned_data["recording"],
         )
     except InterviewQuestion.NotServed:
         return not_served(request, session, items)
@@ -278,6 +311,42 @@ def score(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
     if not request.htmx:
         return redirect("sessions:run", pk=session.pk)
     return render_runner(request, runner_context(session, items, next_item))
+
+
+@require_GET
+def recording(request: HttpRequest, pk: UUID, position: int) -> FileResponse:
+    """The candidate's own recording of one answer; 404 for anyone else, whatever they guess."""
+    session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
+    answer = get_object_or_404(
+        Answer.objects.exclude(recording=""), item__session=session, item__position=position
+    )
+    response = FileResponse(answer.recording.open("rb"), content_type=answer.recording_content_type)
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@require_GET
+@never_cache
+def transcript(request: HttpRequest, pk: UUID, position: int) -> HttpResponse:
+    """sessions/run.html#transcript: what was heard, polled by the reveal until the worker is done."""
+    session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
+    items = session.runner_items(key_points=True)
+    item = session.item_at(items, position)
+    if not item.is_answered or not item.answer.is_spoken:
+        raise Http404("No spoken answer here")
+    context = runner_context(session, items, item)
+    context["oob_key_points"] = item.answer.transcription == Answer.Transcription.DONE
+    return render(request, "sessions/run.html#transcript", context)
+
+
+@require_POST
+def retry_transcription(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
+    """Try a failed transcription again (the reveal offers it after the automatic retries)."""
+    session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
+    answer = get_object_or_404(Answer, item__session=session, item__position=position, transcription="failed")
+    answer.retry_transcription()
+    return _go(request, reverse("sessions:review", args=[session.pk, position]))
 
 
 @require_POST

@@ -75,6 +75,8 @@
         announce.textContent = "Time is up. Submitting your answer.";
         var ranOut = form.querySelector("[data-ran-out]");
         if (ranOut) ranOut.value = "1";
+        // A recording in progress stops and uploads itself; otherwise the typed answer goes.
+        if (window.prepsiteSpeak && window.prepsiteSpeak.finish(true)) return;
         submitForm(form);
       }
     }
@@ -145,6 +147,7 @@
     var runner = root.id === "runner" ? root : root.querySelector("#runner");
     if (!runner) return;
     keepDraft(runner);
+    if (window.prepsiteSpeak) window.prepsiteSpeak.setUp(runner);
     startTimer(runner);
     updateSuggestion(runner);
     if (runner.dataset.title) document.title = runner.dataset.title;
@@ -158,7 +161,13 @@
 
   document.addEventListener("keydown", function (event) {
     var target = event.target;
-    // Ctrl/Cmd+Enter submits the answer from the text box.
+    // Ctrl/Cmd+Enter finishes a spoken answer, as it submits a typed one from the text box.
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && window.prepsiteSpeak &&
+        window.prepsiteSpeak.recording()) {
+      event.preventDefault();
+      window.prepsiteSpeak.finish(false);
+      return;
+    }
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && target.id === "answer-text") {
       event.preventDefault();
       submitForm(target.form);
