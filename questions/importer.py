@@ -17,7 +17,7 @@ format's description, so nothing here names a field of the format.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -193,12 +193,19 @@ def _have(section: Section, obj: models.Model) -> dict[str, Any]:
     return {f.name: comparable(f, data[f.name]) for f in section.fields if f.name != "slug"}
 
 
-def apply(bank: Bank, *, write: bool = True) -> Report:
-    """Write a valid bank to the database in one transaction (or only count, with ``write=False``)."""
+def apply(bank: Bank, *, write: bool = True, claim: Callable[[], bool] | None = None) -> Report | None:
+    """Write a valid bank to the database in one transaction (or only count, with ``write=False``).
+
+    ``claim``, if given, runs first inside that transaction; when it returns
+    False nothing is written and the result is None (the admin's single-use
+    confirm claims its pending import this way).
+    """
     if not bank.ok:
         raise ValueError("refusing to import a bank with problems")
     report = Report()
     with transaction.atomic():
+        if claim is not None and not claim():
+            return None
         ids: dict[str, dict[str, int]] = {}
         for section in SECTIONS.values():
             created, changed, unchanged = _upsert(section, bank.items[section.name], ids, write=write)
@@ -346,4 +353,6 @@ def import_paths(paths: Sequence[str | Path], *, dry_run: bool = False) -> tuple
     bank = load(paths)
     if not bank.ok:
         return bank, None
-    return bank, apply(bank, write=not dry_run)
+    report = apply(bank, write=not dry_run)
+    assert report is not None  # only a failed claim returns None
+    return bank, report
