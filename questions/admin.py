@@ -18,13 +18,40 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from . import curation, exporter, importer
+from .bankformat import COMPANY, LEVEL, QUESTION, SOURCE, TOPIC, Text
 from .models import Company, KeyPoint, Level, PendingImport, Question, Sighting, Source, Topic
 
 IMPORT_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
+class FormatCheckedForm(forms.ModelForm):
+    """A model form that checks text by the bank format's rules (questions/bankformat.py).
+
+    So a question saved in the admin meets the same caps, the same refusal of
+    control characters and of Markdown that would render slowly, as one
+    imported from YAML. The admin saves inside a transaction (on SQLite one
+    holding the write lock), so this is what keeps a save fast.
+    """
+
+    text_rules: dict[str, Text] = {}
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for name, rule in self.text_rules.items():
+            value = cleaned.get(name)
+            problem = rule.problem(value) if isinstance(value, str) else None
+            if problem:
+                self.add_error(name, f"This text {problem}.")
+        return cleaned
+
+
+def checked_form(rules: dict[str, Text]) -> type[FormatCheckedForm]:
+    return type("FormatCheckedForm", (FormatCheckedForm,), {"text_rules": rules})
+
+
 @admin.register(Level)
 class LevelAdmin(admin.ModelAdmin):
+    form = checked_form(LEVEL.text_rules())
     list_display = ["name", "slug", "rank"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "slug"]
@@ -32,6 +59,7 @@ class LevelAdmin(admin.ModelAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
+    form = checked_form(TOPIC.text_rules())
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "slug"]
@@ -39,6 +67,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
+    form = checked_form(COMPANY.text_rules())
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "slug"]
@@ -46,12 +75,14 @@ class CompanyAdmin(admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    form = checked_form(SOURCE.text_rules())
     list_display = ["title", "slug", "url"]
     search_fields = ["title", "slug"]
 
 
 class KeyPointInline(admin.TabularInline):
     model = KeyPoint
+    form = checked_form(QUESTION.row_text_rules("key_points"))
     extra = 1
     min_num = 1
     ordering = ["position"]
@@ -59,6 +90,7 @@ class KeyPointInline(admin.TabularInline):
 
 class SightingInline(admin.TabularInline):
     model = Sighting
+    form = checked_form(QUESTION.row_text_rules("seen_in"))
     extra = 0
     autocomplete_fields = ["source"]
     verbose_name = "sighting in a source guide"
@@ -172,6 +204,7 @@ def relation_action(relation: str, key: str, form_class: type[forms.Form], *, ad
 
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
+    form = checked_form(QUESTION.text_rules())
     list_display = [
         "prompt",
         "level",

@@ -22,6 +22,7 @@ many-to-many field, and a list of anything else is rows of a child model
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -30,11 +31,18 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import models
 
+from . import markdown
 from .models import Company, Level, Question, Source, Topic
 from .yamlfile import LineDict, LineList, Problem
 
 # A value that failed validation; its problem has been recorded.
 INVALID: Any = object()
+
+SLUG_LENGTH = 50  # SlugField's default, which levels, topics, companies and sources use
+
+# C0 control characters but tab, newline and carriage return, and DEL: never meant in bank text,
+# and PostgreSQL cannot store NUL at all.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class Reporter(Protocol):
@@ -65,6 +73,11 @@ def unknown_key(key: str, allowed: Iterable[str]) -> str:
     return f"unknown key {key!r}{hint}; allowed: {', '.join(allowed)}"
 
 
+def _control(value: str) -> str | None:
+    found = CONTROL.search(value)
+    return f"contains a control character (U+{ord(found.group()):04X})" if found else None
+
+
 # --- value types ----------------------------------------------------------------------------
 #
 # Each type checks a raw YAML value (returning the clean value, or INVALID after
@@ -84,20 +97,38 @@ class Text:
         if not isinstance(value, str):
             out.problem(line, f"{label} must be text, not {type_name(value)}")
             return INVALID
+        problem = _control(value)  # before stripping, which would hide some
+        if problem:
+            out.problem(line, f"{label} {problem}")
+            return INVALID
         value = value.strip()
         if required and not value:
             out.problem(line, f"{label} must not be empty")
             return INVALID
-        if self.max_length and len(value) > self.max_length:
-            out.problem(line, f"{label} is too long ({len(value)} characters; at most {self.max_length})")
+        problem = self.problem(value)
+        if problem:
+            out.problem(line, f"{label} {problem}")
             return INVALID
+        return value
+
+    def problem(self, value: str) -> str | None:
+        """What is wrong with text ``value`` (phrased to follow the field's name), or None.
+
+        The admin's forms validate with this too, so both ways into the bank agree.
+        """
+        problem = _control(value)
+        if problem:
+            return problem
+        if self.max_length and len(value) > self.max_length:
+            return f"is too long ({len(value)} characters; at most {self.max_length})"
         if self.slug:
             try:
                 validate_slug(value)
             except ValidationError:
-                out.problem(line, f"{label} {value!r} is not a slug (letters, digits, - and _ only)")
-                return INVALID
-        return value
+                return f"{value!r} is not a slug (letters, digits, - and _ only)"
+        if self.markdown:
+            return markdown.problem(value)
+        return None
 
     def describe(self) -> str:
         return "slug" if self.slug else "Markdown" if self.markdown else "text"
@@ -108,10 +139,11 @@ class Ref:
     """The slug of an item of another section (from any file of the import, or the database)."""
 
     section: str
+    max_length: int = SLUG_LENGTH
     empty: Any = None
 
     def check(self, out: Reporter, value: Any, line: int, what: str, name: str, *, required: bool) -> Any:
-        return Text().check(out, value, line, what, name, required=required)
+        return Text(self.max_length).check(out, value, line, what, name, required=required)
 
     def describe(self) -> str:
         return f"{SINGULAR[self.section]} slug"
@@ -281,6 +313,20 @@ class Section:
     def markdown(self) -> list[Field]:
         return [f for f in self.columns if isinstance(f.type, Text) and f.type.markdown]
 
+    def text_rules(self) -> dict[str, Text]:
+        """The rule of every free-text column, by model attribute (the admin's forms check them)."""
+        return {f.attname: f.type for f in self.columns if isinstance(f.type, Text)}
+
+    def row_text_rules(self, name: str) -> dict[str, Text]:
+        """The same for the child rows a list field is stored in, by the child's attribute."""
+        kind = self.field(name).type
+        assert isinstance(kind, ListOf) and kind.rows is not None
+        if isinstance(kind.item, Text):
+            return {kind.rows.column: kind.item}
+        if isinstance(kind.item, Record):
+            return {r.attname: r.type for r in kind.item.fields if isinstance(r.type, Text)}
+        return {}
+
     def queryset(self, qs: models.QuerySet | None = None) -> models.QuerySet:
         """Rows of the section (``qs``, or all) with every relation :meth:`read` follows prefetched."""
         qs = self.model.objects.all() if qs is None else qs
@@ -349,10 +395,10 @@ LEVEL = Section(
     "level",
     Level,
     (
-        Field("slug", Text(50, slug=True), True, SLUG_HELP),
+        Field("slug", Text(SLUG_LENGTH, slug=True), True, SLUG_HELP),
         Field("name", Text(80), True, "shown to candidates"),
         Field("rank", Int(), True, "orders levels, 1 = easiest"),
-        Field("description", Text(), help="a longer description"),
+        Field("description", Text(2_000), help="a longer description"),
     ),
 )
 TOPIC = Section(
@@ -360,9 +406,9 @@ TOPIC = Section(
     "topic",
     Topic,
     (
-        Field("slug", Text(50, slug=True), True, SLUG_HELP),
+        Field("slug", Text(SLUG_LENGTH, slug=True), True, SLUG_HELP),
         Field("name", Text(120), True, "shown to candidates"),
-        Field("description", Text(), help="a longer description"),
+        Field("description", Text(2_000), help="a longer description"),
     ),
 )
 COMPANY = Section(
@@ -370,7 +416,7 @@ COMPANY = Section(
     "company",
     Company,
     (
-        Field("slug", Text(50, slug=True), True, SLUG_HELP),
+        Field("slug", Text(SLUG_LENGTH, slug=True), True, SLUG_HELP),
         Field("name", Text(120), True, "shown to candidates"),
     ),
 )
@@ -379,7 +425,7 @@ SOURCE = Section(
     "source",
     Source,
     (
-        Field("slug", Text(50, slug=True), True, SLUG_HELP),
+        Field("slug", Text(SLUG_LENGTH, slug=True), True, SLUG_HELP),
         Field("title", Text(300), True, "one public guide the bank's questions were seen in"),
         Field("url", Text(200), help="where the guide is"),
     ),
@@ -396,13 +442,13 @@ QUESTION = Section(
     Question,
     (
         Field("slug", Text(120, slug=True), True, SLUG_HELP),
-        Field("prompt", Text(), True, "the question as the interviewer asks it"),
+        Field("prompt", Text(1_000), True, "the question as the interviewer asks it"),
         Field("level", Ref("levels"), True, "from any file of this import or already in the database"),
         Field("topics", ListOf(Ref("topics")), True, "one or more"),
         Field("companies", ListOf(Ref("companies")), help="companies known to ask it"),
         Field(
             "answer",
-            Text(markdown=True),
+            Text(20_000, markdown=True),
             True,
             "the model answer; rendered once and sanitised (raw HTML is stripped)",
         ),
@@ -412,8 +458,8 @@ QUESTION = Section(
             True,
             "one or more short lines a strong answer covers, in order",
         ),
-        Field("why_asked", Text(), help="plain text: why interviewers ask it"),
-        Field("pitfall", Text(), help="plain text: the common pitfall"),
+        Field("why_asked", Text(2_000), help="plain text: why interviewers ask it"),
+        Field("pitfall", Text(2_000), help="plain text: the common pitfall"),
         Field(
             "seen_in",
             ListOf(SIGHTING, Rows("sightings")),

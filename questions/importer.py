@@ -203,12 +203,15 @@ def apply(bank: Bank, *, write: bool = True, claim: Callable[[], bool] | None = 
     if not bank.ok:
         raise ValueError("refusing to import a bank with problems")
     report = Report()
+    # Rendering happens here, before the transaction: on SQLite that transaction holds the
+    # database's only write lock (BEGIN IMMEDIATE), which every candidate's answer waits for.
+    html = _render(bank) if write else {}
     with transaction.atomic():
         if claim is not None and not claim():
             return None
         ids: dict[str, dict[str, int]] = {}
         for section in SECTIONS.values():
-            created, changed, unchanged = _upsert(section, bank.items[section.name], ids, write=write)
+            created, changed, unchanged = _upsert(section, bank.items[section.name], ids, html, write=write)
             report.counts[section.name] = Counts(len(created), len(changed), len(unchanged))
             if section.name == "questions":
                 report.created, report.updated, report.unchanged = created, changed, unchanged
@@ -217,8 +220,36 @@ def apply(bank: Bank, *, write: bool = True, claim: Callable[[], bool] | None = 
     return report
 
 
+def _render(bank: Bank) -> dict[str, str]:
+    """HTML for every Markdown text of the bank, keyed by the text.
+
+    Texts the database already holds keep their stored HTML, so re-importing an
+    unchanged bank renders nothing.
+    """
+    html: dict[str, str] = {}
+    for section in SECTIONS.values():
+        items = bank.items[section.name]
+        for f in section.markdown:
+            if not items:
+                continue
+            stored = section.model.objects.filter(slug__in=list(items)).values_list(
+                f.attname, f"{f.attname}_html"
+            )
+            html.update(stored)
+            for item in items.values():
+                text = item.data.get(f.name, f.empty)
+                if text not in html:
+                    html[text] = markdown.render(text)
+    return html
+
+
 def _upsert(
-    section: Section, items: dict[str, Item], ids: dict[str, dict[str, int]], *, write: bool
+    section: Section,
+    items: dict[str, Item],
+    ids: dict[str, dict[str, int]],
+    html: dict[str, str],
+    *,
+    write: bool,
 ) -> tuple[list[str], list[str], list[str]]:
     """Create new items and update changed ones; return the slugs created, changed and unchanged."""
     wanted = {slug: _wanted(section, item) for slug, item in items.items()}
@@ -238,15 +269,17 @@ def _upsert(
         else:
             unchanged.append(slug)
     if write:
-        _write(section, items, wanted, new, changed, ids)
+        _write(section, items, new, changed, ids, html)
     return new, list(changed), unchanged
 
 
-def _columns(section: Section, item: Item, ids: dict[str, dict[str, int]]) -> dict[str, Any]:
+def _columns(
+    section: Section, item: Item, ids: dict[str, dict[str, int]], html: dict[str, str]
+) -> dict[str, Any]:
     """Model attributes for the item's column and foreign-key fields (see :func:`_column_names`)."""
     values = {f.attname: item.data.get(f.name, f.empty) for f in section.columns}
     for f in section.markdown:
-        values[f"{f.attname}_html"] = markdown.render(values[f.attname])
+        values[f"{f.attname}_html"] = html[values[f.attname]]
     for f in section.refs:
         values[f"{f.attname}_id"] = ids[f.type.section][item.data[f.name]]
     return values
@@ -263,14 +296,14 @@ def _column_names(section: Section) -> list[str]:
 def _write(
     section: Section,
     items: dict[str, Item],
-    wanted: dict[str, dict[str, Any]],
     new: list[str],
     changed: dict[str, tuple[models.Model, set[str]]],
     ids: dict[str, dict[str, int]],
+    html: dict[str, str],
 ) -> None:
     model = section.model
     created = model.objects.bulk_create(
-        [model(slug=slug, **_columns(section, items[slug], ids)) for slug in new], batch_size=500
+        [model(slug=slug, **_columns(section, items[slug], ids, html)) for slug in new], batch_size=500
     )
     # bulk_update skips auto_now, so a changed row's "updated" time is set here.
     stamps = [f.attname for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
@@ -283,7 +316,7 @@ def _write(
             rebuild[f.name].append((obj.pk, items[obj.slug]))
     to_update = []
     for slug, (obj, differ) in changed.items():
-        for name, value in _columns(section, items[slug], ids).items():
+        for name, value in _columns(section, items[slug], ids, html).items():
             setattr(obj, name, value)
         for name in stamps:
             setattr(obj, name, now)
