@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "template_partials",
     "csp",
     "axes",
+    # Only for its system checks (prepsite/checks.py).
+    "prepsite.apps.PrepsiteConfig",
     "questions",
     "sessions.apps.InterviewSessionsConfig",
 ]

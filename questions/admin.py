@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import re
-import secrets
 from collections.abc import Callable
-from pathlib import Path
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied
@@ -21,14 +18,40 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from . import curation, exporter, importer
-from .models import Company, KeyPoint, Level, Question, Sighting, Source, Topic
+from .bankformat import COMPANY, LEVEL, QUESTION, SOURCE, TOPIC, Text
+from .models import Company, KeyPoint, Level, PendingImport, Question, Sighting, Source, Topic
 
-IMPORT_DIR = Path(settings.BASE_DIR) / "var" / "imports"
 IMPORT_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+class FormatCheckedForm(forms.ModelForm):
+    """A model form that checks text by the bank format's rules (questions/bankformat.py).
+
+    So a question saved in the admin meets the same caps, the same refusal of
+    control characters and of Markdown that would render slowly, as one
+    imported from YAML. The admin saves inside a transaction (on SQLite one
+    holding the write lock), so this is what keeps a save fast.
+    """
+
+    text_rules: dict[str, Text] = {}
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        for name, rule in self.text_rules.items():
+            value = cleaned.get(name)
+            problem = rule.problem(value) if isinstance(value, str) else None
+            if problem:
+                self.add_error(name, f"This text {problem}.")
+        return cleaned
+
+
+def checked_form(rules: dict[str, Text]) -> type[FormatCheckedForm]:
+    return type("FormatCheckedForm", (FormatCheckedForm,), {"text_rules": rules})
 
 
 @admin.register(Level)
 class LevelAdmin(admin.ModelAdmin):
+    form = checked_form(LEVEL.text_rules())
     list_display = ["name", "slug", "rank"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "slug"]
@@ -36,6 +59,7 @@ class LevelAdmin(admin.ModelAdmin):
 
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
+    form = checked_form(TOPIC.text_rules())
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "slug"]
@@ -43,6 +67,7 @@ class TopicAdmin(admin.ModelAdmin):
 
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
+    form = checked_form(COMPANY.text_rules())
     list_display = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "slug"]
@@ -50,12 +75,14 @@ class CompanyAdmin(admin.ModelAdmin):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
+    form = checked_form(SOURCE.text_rules())
     list_display = ["title", "slug", "url"]
     search_fields = ["title", "slug"]
 
 
 class KeyPointInline(admin.TabularInline):
     model = KeyPoint
+    form = checked_form(QUESTION.row_text_rules("key_points"))
     extra = 1
     min_num = 1
     ordering = ["position"]
@@ -63,6 +90,7 @@ class KeyPointInline(admin.TabularInline):
 
 class SightingInline(admin.TabularInline):
     model = Sighting
+    form = checked_form(QUESTION.row_text_rules("seen_in"))
     extra = 0
     autocomplete_fields = ["source"]
     verbose_name = "sighting in a source guide"
@@ -176,6 +204,7 @@ def relation_action(relation: str, key: str, form_class: type[forms.Form], *, ad
 
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
+    form = checked_form(QUESTION.text_rules())
     list_display = [
         "prompt",
         "level",
@@ -401,28 +430,26 @@ class QuestionAdmin(admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
     def import_view(self, request: HttpRequest) -> HttpResponseBase:
-        """Upload a YAML file, preview what it would change (or every problem), then confirm."""
+        """Upload a YAML file, preview what it would change (or every problem), then confirm.
+
+        Between Preview and Confirm the file waits in the database (``PendingImport``),
+        so the Confirm may reach another app server than the Preview did.
+        """
         if not self.has_import_permission(request):
             raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "title": "Import questions from YAML",
-            "opts": self.model._meta,
-        }
         if request.method == "POST" and "confirm" in request.POST:
             return self._import_confirm(request)
+        context = self._import_context(request)
         form = ImportForm(request.POST or None, request.FILES or None)
+        context["form"] = form
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
             data = upload.read(importer.MAX_UPLOAD_BYTES + 1)
             bank = importer.load_bytes(data, upload.name)
-            context.update(form=form, bank=bank, name=upload.name)
+            context.update(bank=bank, name=upload.name)
             if bank.ok:
                 report = importer.apply(bank, write=False)
-                token = secrets.token_urlsafe(24)
-                IMPORT_DIR.mkdir(parents=True, exist_ok=True)
-                (IMPORT_DIR / f"{token}.yaml").write_bytes(data)
-                request.session["question_import"] = {"token": token, "name": upload.name}
+                pending = PendingImport.start(user=request.user, name=upload.name, data=data)
                 index = curation.PromptIndex.from_db()
                 duplicates = [
                     (
@@ -432,36 +459,42 @@ class QuestionAdmin(admin.ModelAdmin):
                     )
                     for slug in report.created
                 ]
-                context.update(report=report, token=token, duplicates=[d for d in duplicates if d[2]])
-        else:
-            context["form"] = form
+                context.update(report=report, token=pending.token, duplicates=[d for d in duplicates if d[2]])
         return TemplateResponse(request, "admin/questions/question/import.html", context)
 
+    def _import_context(self, request: HttpRequest) -> dict:
+        return {
+            **self.admin_site.each_context(request),
+            "title": "Import questions from YAML",
+            "opts": self.model._meta,
+        }
+
     def _import_confirm(self, request: HttpRequest) -> HttpResponseBase:
-        pending = request.session.get("question_import") or {}
         token = request.POST.get("token", "")
-        if not IMPORT_TOKEN.match(token) or pending.get("token") != token:
+        pending = (
+            PendingImport.objects.live().filter(token=token, user=request.user).first()
+            if IMPORT_TOKEN.match(token)
+            else None
+        )
+        if pending is None:
+            # Expired, already imported, or someone else's: the same answer for each.
             self.message_user(request, "That import has expired; upload the file again.", messages.ERROR)
             return redirect("admin:questions_question_import")
-        stored = IMPORT_DIR / f"{token}.yaml"
-        if not stored.exists():
-            self.message_user(request, "That import has expired; upload the file again.", messages.ERROR)
-            return redirect("admin:questions_question_import")
-        bank = importer.load_bytes(stored.read_bytes(), pending["name"])
+        bank = importer.load_bytes(bytes(pending.data), pending.name)
         if not bank.ok:
             # The database changed since the preview: show the problems instead of writing anything.
             context = {
-                **self.admin_site.each_context(request),
-                "title": "Import questions from YAML",
-                "opts": self.model._meta,
+                **self._import_context(request),
                 "bank": bank,
-                "name": pending["name"],
+                "name": pending.name,
                 "form": ImportForm(),
             }
             return TemplateResponse(request, "admin/questions/question/import.html", context)
-        report = importer.apply(bank)
-        stored.unlink(missing_ok=True)
-        del request.session["question_import"]
+        report = importer.apply(bank, claim=pending.claim)
+        if report is None:
+            # A second confirm of the same preview (a double click, another tab) lost the race.
+            self.message_user(request, "That import has expired; upload the file again.", messages.ERROR)
+            return redirect("admin:questions_question_import")
         for flag, slugs, message in (
             (ADDITION, report.created, "Imported from YAML"),
             (CHANGE, report.updated, "Updated from YAML"),
@@ -475,7 +508,7 @@ class QuestionAdmin(admin.ModelAdmin):
                 )
         self.message_user(
             request,
-            f"Imported {pending['name']}: " + "; ".join(report.lines()),
+            f"Imported {pending.name}: " + "; ".join(report.lines()),
             messages.SUCCESS,
         )
         return redirect("admin:questions_question_changelist")

@@ -1,13 +1,20 @@
-"""Writing the bank back out in the import format (see docs/yaml-format.md)."""
+"""Writing the bank back out in the import format (see docs/yaml-format.md).
+
+What is written follows from the format's description (``bankformat.py``):
+every field of every section, in the declared order, with empty optional
+fields left out so an exported file reads like a hand-written one.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import yaml
+from django.db import models
 from django.db.models import QuerySet
 
-from .models import Company, Level, Question, Source, Topic
+from .bankformat import QUESTION, SECTIONS, Field, ListOf, Section, Text
+from .models import Question
 
 
 class _Dumper(yaml.SafeDumper):
@@ -23,52 +30,38 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _str)
 
 
-def _optional(data: dict[str, Any], **values: Any) -> dict[str, Any]:
-    data.update({key: value for key, value in values.items() if value})
+def _clean(fields: tuple[Field, ...], values: dict[str, Any]) -> dict[str, Any]:
+    data: dict[str, Any] = {}
+    for f in fields:
+        value = values[f.name]
+        if not f.required and value in (None, "", []):
+            continue
+        if isinstance(f.type, Text) and f.type.markdown and not value.endswith("\n"):
+            value += "\n"  # written as a block (|), like a curator writes Markdown
+        elif isinstance(f.type, ListOf) and f.type.is_records:
+            value = [_clean(f.type.item.fields, record) for record in value]
+        data[f.name] = value
     return data
+
+
+def item_data(section: Section, obj: models.Model) -> dict[str, Any]:
+    """One row of ``section`` as it is written in a bank file."""
+    return _clean(section.fields, section.read(obj))
 
 
 def question_data(question: Question) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "slug": question.slug,
-        "prompt": question.prompt,
-        "level": question.level.slug,
-        "topics": [t.slug for t in question.topics.all()],
-    }
-    companies = [c.slug for c in question.companies.all()]
-    if companies:
-        data["companies"] = companies
-    data["answer"] = question.answer if question.answer.endswith("\n") else question.answer + "\n"
-    data["key_points"] = [k.text for k in question.key_points.all()]
-    _optional(data, why_asked=question.why_asked, pitfall=question.pitfall)
-    seen = [{"source": s.source.slug, "number": s.number} for s in question.sightings.all()]
-    if seen:
-        data["seen_in"] = seen
-    data["status"] = question.status
-    return data
+    return item_data(QUESTION, question)
 
 
 def bank_data(questions: QuerySet[Question] | None = None) -> dict[str, Any]:
     """The whole bank (or the given questions, with the whole vocabulary) as plain data."""
-    questions = (
-        (Question.objects.all() if questions is None else questions)
-        .order_by("slug")
-        .select_related("level")
-        .prefetch_related("topics", "companies", "key_points", "sightings__source")
-    )
-    return {
-        "levels": [
-            _optional({"slug": x.slug, "name": x.name, "rank": x.rank}, description=x.description)
-            for x in Level.objects.all()
-        ],
-        "topics": [
-            _optional({"slug": x.slug, "name": x.name}, description=x.description)
-            for x in Topic.objects.all()
-        ],
-        "companies": [{"slug": x.slug, "name": x.name} for x in Company.objects.all()],
-        "sources": [_optional({"slug": x.slug, "title": x.title}, url=x.url) for x in Source.objects.all()],
-        "questions": [question_data(q) for q in questions],
-    }
+    data = {}
+    for name, section in SECTIONS.items():
+        rows = section.queryset()
+        if section is QUESTION:
+            rows = (rows if questions is None else section.queryset(questions)).order_by("slug")
+        data[name] = [item_data(section, obj) for obj in rows]
+    return data
 
 
 def dump(data: dict[str, Any]) -> str:

@@ -3,6 +3,14 @@
 Curators write Markdown; candidates see HTML. The HTML is never trusted raw:
 whatever Markdown produces (including any HTML a curator typed) passes through
 nh3 with a small allow-list before it is stored.
+
+Python-Markdown is slow on some shapes of input: each ``[`` (a possible link)
+and ``<`` (possible raw HTML) scans ahead through the rest of its paragraph,
+so thousands of them take quadratic time (12,000 ``[`` took 52 s), and deeply
+nested lists or quotes exhaust the recursion limit. :func:`problem` refuses
+those shapes up front, with limits far above anything a real answer needs;
+together with the format's length cap (20,000 characters) the slowest input
+it accepts renders in well under a second (a test holds it to that).
 """
 
 from __future__ import annotations
@@ -19,6 +27,13 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
+# Limits of what :func:`problem` accepts.
+MAX_RUN = 32  # the same markup character in a row
+MAX_OPENERS = 100  # '[' or '<' in one paragraph
+MAX_NESTING = 16  # lists and quotes inside each other
+
+_RUN = re.compile(r"([\[*_<>`])\1{" + str(MAX_RUN) + ",}")
+_CONTAINER = re.compile(r"[ \t]*(?:[>]|[-*+](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s+\S")
 _FENCE = re.compile(r"^\s*(```|~~~)")
 
@@ -46,6 +61,49 @@ def _separate_lists(text: str) -> str:
         out.append(line)
         previous = line
     return "\n".join(out)
+
+
+def _depth(line: str) -> int:
+    """How deep a line nests: leading quote and list markers, plus its indentation."""
+    indent = len(line) - len(line.lstrip(" \t"))
+    depth = indent // 2
+    position = 0
+    while match := _CONTAINER.match(line, position):
+        if match.end() == position:
+            break
+        depth += 1
+        position = match.end()
+    return depth
+
+
+def problem(text: str) -> str | None:
+    """Why ``text`` would render too slowly (or not at all), or None when it is fine.
+
+    Phrased to follow a field's name: "'answer' has a run of ...".
+    """
+    # Code blocks are counted too: a fence Python-Markdown does not recognise (unclosed, say)
+    # leaves its "code" to the inline patterns, so skipping it would let the slow shapes through.
+    counts = {"[": 0, "<": 0}
+    for line in text.splitlines():
+        run = _RUN.search(line)
+        if run:
+            return (
+                f"has a run of {len(run.group())} {run.group(1)!r} characters (at most {MAX_RUN} in a row); "
+                "Markdown this repetitive renders very slowly"
+            )
+        if not line.strip():
+            counts = {"[": 0, "<": 0}  # a new paragraph
+            continue
+        if _depth(line) > MAX_NESTING:
+            return f"is nested more than {MAX_NESTING} levels deep (lists or quotes inside each other)"
+        for char in counts:
+            counts[char] += line.count(char)
+            if counts[char] > MAX_OPENERS:
+                return (
+                    f"has too many {char!r} in one paragraph (at most {MAX_OPENERS}); "
+                    "split it with blank lines or write fewer"
+                )
+    return None
 
 
 _local = threading.local()

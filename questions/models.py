@@ -7,9 +7,14 @@ can show how common it is.
 
 from __future__ import annotations
 
-from django.db import models
-from django.db.models import Count, Q
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models, transaction
+from django.db.models import Count, F, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from . import markdown
 
@@ -179,3 +184,72 @@ class Sighting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source.slug} #{self.number}"
+
+
+class PendingImportQuerySet(models.QuerySet):
+    def expired(self) -> PendingImportQuerySet:
+        return self.filter(expires__lte=timezone.now())
+
+    def live(self) -> PendingImportQuerySet:
+        return self.filter(expires__gt=timezone.now())
+
+
+class PendingImport(models.Model):
+    """A YAML file uploaded in the admin, previewed and waiting for its uploader to confirm it.
+
+    Kept in the database rather than on an app server's disk, so the Confirm may
+    reach any app server. Confirming deletes the row in the import's transaction
+    (see ``QuestionAdmin``), which makes a confirm single-use. Unconfirmed ones
+    expire: ``manage.py clear_pending_imports`` and every new preview delete them.
+    """
+
+    LIFETIME = timedelta(hours=1)
+    # Each curator keeps at most this many previews waiting (the newest), whatever the expiry.
+    KEEP_PER_USER = 5
+
+    token = models.CharField(max_length=64, unique=True)
+    name = models.CharField("file name", max_length=255)
+    data = models.BinaryField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created = models.DateTimeField(default=timezone.now)
+    expires = models.DateTimeField()
+
+    objects = PendingImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            models.CheckConstraint(condition=Q(expires__gt=F("created")), name="pendingimport_expires_after"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (uploaded by {self.user}, {self.created:%Y-%m-%d %H:%M})"
+
+    @classmethod
+    def start(cls, *, user, name: str, data: bytes) -> PendingImport:
+        """Keep an uploaded file for confirmation, clearing expired and surplus previews on the way."""
+        now = timezone.now()
+        with transaction.atomic():
+            cls.objects.expired().delete()
+            pending = cls.objects.create(
+                token=secrets.token_urlsafe(24),
+                # Shown back in the admin; control characters would only garble it.
+                name="".join(ch for ch in name if ch.isprintable())[:255],
+                data=data,
+                user=user,
+                created=now,
+                expires=now + cls.LIFETIME,
+            )
+            surplus = cls.objects.filter(user=user).values_list("pk", flat=True)[cls.KEEP_PER_USER :]
+            cls.objects.filter(pk__in=list(surplus)).delete()
+        return pending
+
+    def claim(self) -> bool:
+        """Take this pending import for confirming; True for exactly one caller, even concurrently.
+
+        Call inside the import's transaction: the conditional delete is the lock
+        (a second, concurrent delete waits for the first transaction, then finds
+        no row), and a rolled-back import puts the row back.
+        """
+        deleted, _ = PendingImport.objects.filter(pk=self.pk, expires__gt=timezone.now()).delete()
+        return deleted == 1

@@ -32,6 +32,7 @@ MAX_DEPTH = 20
 
 _Parser = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR = "tag:yaml.org,2002:str"
+_MERGE = "tag:yaml.org,2002:merge"
 _MAP_TAGS = {None, "!", "tag:yaml.org,2002:map"}
 _SEQ_TAGS = {None, "!", "tag:yaml.org,2002:seq"}
 
@@ -88,11 +89,25 @@ class _Builder:
             tag = self.scalars.resolve(ScalarNode, event.value, event.implicit)
         if tag == _STR:
             return event.value  # what the safe constructor would return, without its overhead
+        line = _line(event.start_mark)
+        if tag == _MERGE:
+            raise self.fail(line, "YAML merge keys (<<) are not supported; write the fields out in full")
         node = ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             return self.scalars.construct_object(node)
-        except yaml.YAMLError as exc:
-            raise self.fail(_line(event.start_mark), f"tag {event.tag!r} is not allowed") from exc
+        except yaml.constructor.ConstructorError as exc:
+            if event.tag is None or event.tag == "!":
+                raise self._unreadable(line, event.value, tag) from exc
+            raise self.fail(line, f"tag {event.tag!r} is not allowed") from exc
+        except (ValueError, TypeError, OverflowError) as exc:
+            # PyYAML's safe constructors raise these for e.g. 2001-13-45 or "!!int abc".
+            raise self._unreadable(line, event.value, tag) from exc
+
+    def _unreadable(self, line: int, value: str, tag: str) -> YamlFileError:
+        kind = tag.rsplit(":", 1)[-1]
+        return self.fail(
+            line, f'{value!r} cannot be read as YAML {kind}; quote it to keep it as text, e.g. "{value}"'
+        )
 
     def add(self, value: Any, line: int) -> None:
         if not self.stack:
@@ -164,6 +179,12 @@ def parse(text: str, path: str) -> Any:
                 builder.open(LineList(), line)
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 builder.close()
+    except yaml.reader.ReaderError as exc:
+        # A raw control character (or other unprintable one) in the file itself.
+        line = text.count("\n", 0, exc.position) + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        kind = "a control character" if code < 0x20 or 0x7F <= code <= 0x9F else "an unprintable character"
+        raise builder.fail(line, f"the file contains {kind} (U+{code:04X})") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "not valid YAML"

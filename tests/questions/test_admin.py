@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from django.contrib.admin.models import LogEntry
 from model_bakery import baker
@@ -94,3 +96,85 @@ def test_non_staff_are_sent_to_log_in(client, django_user_model, small_bank):
     response = client.get("/admin/questions/question/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+# --- the change form checks text as the YAML format does ------------------------------------------
+
+
+def add_question(admin_client, *, key_point: str = "y", **fields):
+    level = Level.objects.get(slug="entry")
+    topic = Topic.objects.get(slug="training")
+    data = {
+        "slug": "new-one",
+        "prompt": "A new question?",
+        "status": "draft",
+        "level": level.pk,
+        "topics": [topic.pk],
+        "answer": "An answer.",
+        "key_points-TOTAL_FORMS": "1",
+        "key_points-INITIAL_FORMS": "0",
+        "key_points-0-position": "1",
+        "key_points-0-text": key_point,
+        "sightings-TOTAL_FORMS": "0",
+        "sightings-INITIAL_FORMS": "0",
+        **fields,
+    }
+    return admin_client.post("/admin/questions/question/add/", data)
+
+
+def field_errors(response, name: str) -> list[str]:
+    form = response.context["adminform"].form
+    return list(form.errors.get(name, []))
+
+
+def test_a_good_question_saves_from_the_admin(admin_client, small_bank):
+    assert add_question(admin_client).status_code == 302
+    assert Question.objects.filter(slug="new-one").exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "error"),
+    [
+        ("answer", "[" * 12_000, "This text has a run of 12000 '[' characters"),
+        ("answer", "- " * 5_000 + "x", "This text is nested more than 16 levels deep"),
+        ("answer", "<b " * 5_000, "This text has too many '<' in one paragraph"),
+        ("answer", "a " * 10_001, "This text is too long (20001 characters; at most 20000)."),
+        ("prompt", "p" * 1_001, "This text is too long (1001 characters; at most 1000)."),
+        ("why_asked", "Because\x01", "This text contains a control character (U+0001)."),
+        ("pitfall", "x\x1b[31m", "This text contains a control character (U+001B)."),
+    ],
+    ids=[
+        "12,000 [",
+        "deep list",
+        "many <",
+        "long answer",
+        "long prompt",
+        "control in why",
+        "escape in pitfall",
+    ],
+)
+def test_the_change_form_refuses_what_the_yaml_format_refuses_quickly(
+    admin_client, small_bank, field, value, error
+):
+    started = time.perf_counter()
+    response = add_question(admin_client, **{field: value})
+    assert time.perf_counter() - started < 5  # generous; the render that would be slow never starts
+    assert response.status_code == 200
+    assert any(message.startswith(error) for message in field_errors(response, field)), field_errors(
+        response, field
+    )
+    assert not Question.objects.filter(slug="new-one").exists()
+
+
+def test_a_key_point_with_a_control_character_is_refused_inline(admin_client, small_bank):
+    response = add_question(admin_client, key_point="Chain\x07 rule")
+    assert response.status_code == 200
+    formset = next(f for f in response.context["inline_admin_formsets"] if f.formset.prefix == "key_points")
+    assert "This text contains a control character (U+0007)." in str(formset.formset.errors)
+    assert not Question.objects.filter(slug="new-one").exists()
+
+
+def test_a_topic_name_with_a_control_character_is_refused(admin_client, small_bank):
+    response = admin_client.post("/admin/questions/topic/add/", {"slug": "t", "name": "Bad\x02name"})
+    assert response.status_code == 200
+    assert "This text contains a control character (U+0002)." in response.text

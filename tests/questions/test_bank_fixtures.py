@@ -9,9 +9,15 @@ import pytest
 
 from questions import originality
 from questions.importer import load
-from tests.conftest import FIXTURES, SEEDS
+from tests.conftest import FIXTURES
 
-# Questions per guide in ../shared/seeds (see its README).
+from .conftest import SEEDS_ENV, require_seeds, seeds_dir
+
+# Declared so that pytest-django sets the test database up even when this module runs alone:
+# the module-wide ``bank`` fixture reads it (for slugs already in the database).
+pytestmark = pytest.mark.django_db
+
+# Questions per guide in the seeds (../shared/seeds, or $PREPSITE_SEEDS_DIR; see its README).
 GUIDE_SIZES = {
     "top-50-2026": 50,
     "faq-45": 45,
@@ -22,7 +28,7 @@ GUIDE_SIZES = {
 
 
 @pytest.fixture(scope="module")
-def bank(django_db_blocker):
+def bank(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         loaded = load([FIXTURES])
     assert loaded.ok, "\n".join(str(p) for p in loaded.problems)
@@ -57,9 +63,8 @@ def test_every_question_has_a_full_model_answer(bank):
         assert q.get("pitfall"), slug
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is absent")
-def test_no_run_of_twelve_words_is_copied_from_a_guide(bank):
-    seeds = originality.seed_runs(SEEDS)
+def test_no_run_of_twelve_words_is_copied_from_a_guide(bank, seeds):
+    seeds = originality.seed_runs(seeds)
     copied = {}
     for slug, item in bank.items["questions"].items():
         texts = [item.data["prompt"], item.data["answer"], *item.data["key_points"]]
@@ -70,15 +75,14 @@ def test_no_run_of_twelve_words_is_copied_from_a_guide(bank):
     assert copied == {}
 
 
-@pytest.mark.skipif(not SEEDS.is_dir(), reason="../shared/seeds is absent")
-def test_guide_sizes_match_the_seeds():
+def test_guide_sizes_match_the_seeds(seeds):
     numbered = {
         "top-50-2026": "000_*.txt",
         "faq-45": "001_*.txt",
         "levels-30": "003_*.txt",
     }
     for source, pattern in numbered.items():
-        text = next(SEEDS.glob(pattern)).read_text(encoding="utf-8")
+        text = next(seeds.glob(pattern)).read_text(encoding="utf-8")
         numbers = {int(n) for n in re.findall(r"^(\d+)\. ", text, flags=re.M)}
         assert max(numbers) == GUIDE_SIZES[source], source
 
@@ -89,3 +93,35 @@ def test_the_originality_check_catches_a_copied_sentence():
         ["One, two; three four five six seven eight nine ten eleven twelve!"], seeds
     )
     assert not originality.copied_runs(["one two three four five six seven eight nine ten eleven"], seeds)
+
+
+# --- finding the seeds ------------------------------------------------------------------------------
+
+
+def test_the_seeds_are_found_through_prepsite_seeds_dir(monkeypatch, tmp_path):
+    (tmp_path / "000_guide.txt").write_text("1. A question?\n", encoding="utf-8")
+    monkeypatch.setenv(SEEDS_ENV, str(tmp_path))
+    assert seeds_dir() == tmp_path
+    assert require_seeds() == tmp_path
+
+
+def test_without_seeds_the_tests_skip_saying_where_they_looked(monkeypatch, tmp_path):
+    monkeypatch.setenv(SEEDS_ENV, str(tmp_path / "nowhere"))
+    monkeypatch.delenv("CI", raising=False)
+    with pytest.raises(pytest.skip.Exception) as skipped:
+        require_seeds()
+    assert f"not in {tmp_path / 'nowhere'}, which is $PREPSITE_SEEDS_DIR" in str(skipped.value)
+
+
+def test_the_default_place_is_shared_seeds_beside_the_project(monkeypatch):
+    from django.conf import settings
+
+    monkeypatch.delenv(SEEDS_ENV, raising=False)
+    assert seeds_dir() == settings.BASE_DIR.parent / "shared" / "seeds"
+
+
+def test_on_ci_missing_seeds_fail_instead_of_skipping(monkeypatch, tmp_path):
+    monkeypatch.setenv(SEEDS_ENV, str(tmp_path))  # exists, but holds no guide
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI=true and the seed guides"):
+        require_seeds()

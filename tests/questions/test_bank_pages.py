@@ -92,3 +92,45 @@ def test_the_home_page_counts_the_bank(client, small_bank):
     response = client.get("/")
     assert response.status_code == 200
     assert "2 published questions match" in response.text
+
+
+# --- hostile query strings: the page still works, on SQLite and PostgreSQL alike ----------------
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=down%00samples", ["What does pooling do in a CNN?"]),
+        ("q=%00", ["What does pooling do in a CNN?", "What is backpropagation?"]),
+        ("q=chain%01%1f+rule", ["What is backpropagation?"]),
+    ],
+)
+def test_control_characters_in_the_search_are_ignored(client, small_bank, query, expected):
+    response = client.get(f"/questions/?{query}")
+    assert response.status_code == 200
+    assert sorted(prompts(response)) == expected
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "topic=cnn%00",
+        "level=%00",
+        "company=meta%00x",
+        "page=%00",
+        "page=%C2%B2",  # ²: a digit to str.isdigit, not to int()
+        "page=%D9%A3",  # ٣, an Arabic-Indic three, which int() does read
+        "page=99999999999999999999999",
+        "page=-1",
+        "q=%00&topic=%00&level=%00&company=%00&page=%00",
+    ],
+)
+def test_odd_filters_and_page_numbers_never_fail(client, small_bank, query):
+    response = client.get(f"/questions/?{query}")
+    assert response.status_code == 200
+    htmx = client.get(f"/questions/?{query}", headers={"HX-Request": "true"})
+    assert htmx.status_code == 200
+
+
+def test_a_question_slug_with_a_control_character_is_not_found(client, small_bank):
+    assert client.get("/questions/pooling%00/").status_code == 404

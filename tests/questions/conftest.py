@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+SEEDS_ENV = "PREPSITE_SEEDS_DIR"
+
+
+def seeds_dir() -> Path:
+    """Where the public guides the bank was written from are: $PREPSITE_SEEDS_DIR, or ../shared/seeds."""
+    configured = os.environ.get(SEEDS_ENV, "").strip()
+    return Path(configured) if configured else Path(settings.BASE_DIR).parent / "shared" / "seeds"
+
+
+def require_seeds() -> Path:
+    """The seeds folder; skips the test if it is missing, but fails it on CI (CI=true), which must have it."""
+    path = seeds_dir()
+    if path.is_dir() and any(path.glob("*.txt")):
+        return path
+    source = (
+        f"${SEEDS_ENV}"
+        if os.environ.get(SEEDS_ENV, "").strip()
+        else f"the default (set ${SEEDS_ENV} to change it)"
+    )
+    reason = f"the seed guides (*.txt) are not in {path}, which is {source}"
+    if os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}:
+        pytest.fail(f"CI=true and {reason}; CI must check the bank against its seeds", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def seeds() -> Path:
+    return require_seeds()
