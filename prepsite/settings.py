@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    "prepsite.middleware.LoginThrottleMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into a 429 page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -104,6 +105,29 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# django-axes must see the same client address as our own limits (below).
+AXES_CLIENT_IP_CALLABLE = "prepsite.throttle.client_address"
+
+# Abuse limits (prepsite/throttle.py, sessions/limits.py): fixed windows counted in the
+# cache, so set REDIS_URL when there is more than one gunicorn worker or app server.
+# A limit of 0 turns it off. Over a limit the answer is a 429 with Retry-After.
+#
+# The client address is REMOTE_ADDR. Behind N reverse proxies that each append to
+# X-Forwarded-For, set PREPSITE_TRUSTED_PROXY_COUNT=N: the address the outermost proxy
+# saw is then the N-th entry from the right. X-Forwarded-For is never trusted otherwise,
+# since any client can send it.
+PREPSITE_TRUSTED_PROXY_COUNT = env_int("PREPSITE_TRUSTED_PROXY_COUNT", 0)
+# Accounts created per address (a school or office shares one address: raise it there).
+PREPSITE_SIGNUPS_PER_ADDRESS = env_int("PREPSITE_SIGNUPS_PER_ADDRESS", 10)
+PREPSITE_SIGNUP_WINDOW_MINUTES = env_int("PREPSITE_SIGNUP_WINDOW_MINUTES", 60)
+# Failed log-ins per address across all usernames (password spraying); django-axes
+# separately locks one username at one address after AXES_FAILURE_LIMIT failures.
+PREPSITE_FAILED_LOGINS_PER_ADDRESS = env_int("PREPSITE_FAILED_LOGINS_PER_ADDRESS", 30)
+PREPSITE_FAILED_LOGIN_WINDOW_MINUTES = env_int("PREPSITE_FAILED_LOGIN_WINDOW_MINUTES", 60)
+# Interviews started (the start form and "practise the low-scored ones again").
+PREPSITE_STARTS_PER_ADDRESS = env_int("PREPSITE_STARTS_PER_ADDRESS", 30)
+PREPSITE_STARTS_PER_OWNER = env_int("PREPSITE_STARTS_PER_OWNER", 20)
+PREPSITE_START_WINDOW_MINUTES = env_int("PREPSITE_START_WINDOW_MINUTES", 10)
 
 ROOT_URLCONF = "prepsite.urls"
 

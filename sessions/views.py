@@ -26,7 +26,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from questions.models import KeyPoint, Question
 
-from . import services
+from . import limits, services
 from .forms import ScoreForm, ShareForm, StartForm
 from .models import Answer, InterviewQuestion, InterviewSession, Owner, ReviewCard
 
@@ -105,6 +105,7 @@ def matching(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@limits.guard_start
 def start(request: HttpRequest) -> HttpResponseBase:
     form = StartForm(request.POST)
     if not form.is_valid():
@@ -332,6 +333,7 @@ def build_report(items: list[InterviewQuestion]) -> dict:
 
 
 @require_POST
+@limits.guard_start
 def retry_low(request: HttpRequest, pk: UUID) -> HttpResponseBase:
     """A new interview made of this one's low-scored questions."""
     session = get_interview(request, pk)
