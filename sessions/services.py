@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from questions.models import Company, Level, Question, Topic
 
-from . import scheduling
+from . import limits, scheduling
 from .models import (
     GRACE,
     LOW_SCORE,
@@ -95,6 +95,7 @@ def interview_start(
     if not chosen:
         raise NoMatchingQuestions
     with transaction.atomic():
+        limits.check_unfinished(owner)  # inside the transaction, so racing starts cannot overshoot
         session = InterviewSession.objects.create(
             user=owner.user,
             anon_token="" if owner.user else owner.token,
