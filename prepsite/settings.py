@@ -130,6 +130,9 @@ PREPSITE_STARTS_PER_OWNER = env_int("PREPSITE_STARTS_PER_OWNER", 20)
 PREPSITE_START_WINDOW_MINUTES = env_int("PREPSITE_START_WINDOW_MINUTES", 10)
 # Unfinished (active) interviews one candidate may keep; starting one more is refused.
 PREPSITE_MAX_UNFINISHED_INTERVIEWS = env_int("PREPSITE_MAX_UNFINISHED_INTERVIEWS", 20)
+# Anonymous browsers' interviews and review cards are deleted after this many days
+# without activity by `manage.py expire_anonymous` (run it daily).
+PREPSITE_ANONYMOUS_RETENTION_DAYS = env_int("PREPSITE_ANONYMOUS_RETENTION_DAYS", 30)
 
 ROOT_URLCONF = "prepsite.urls"
 
