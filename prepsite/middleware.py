@@ -1,11 +1,49 @@
-"""Project-wide middleware: the per-address log-in throttle."""
+"""Project-wide middleware: the slow-request log and the per-address log-in throttle."""
 
 from __future__ import annotations
 
+import logging
+import time
+from collections.abc import Callable
+
+from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.http import HttpRequest, HttpResponseBase
 
 from . import throttle
+
+slow_log = logging.getLogger("prepsite.requests")
+
+
+class SlowRequestMiddleware:
+    """Logs a warning for any request that takes longer than ``PREPSITE_SLOW_REQUEST_SECONDS`` (0: off).
+
+    First in MIDDLEWARE, so it times everything else. It notices slow requests
+    that finish; one that never finishes is gunicorn's to notice (see the
+    watchdog and ``worker_abort`` in gunicorn.conf.py), and the database's
+    statement timeout bounds the commonest cause.
+    """
+
+    def __init__(self, get_response, clock: Callable[[], float] = time.monotonic) -> None:
+        self.get_response = get_response
+        self.clock = clock
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        started = self.clock()
+        response = self.get_response(request)
+        threshold = settings.PREPSITE_SLOW_REQUEST_SECONDS
+        took = self.clock() - started
+        if threshold > 0 and took > threshold:
+            slow_log.warning(
+                "Slow request: %s %s took %.1fs (status %s, threshold %ss)",
+                request.method,
+                request.path,
+                took,
+                response.status_code,
+                threshold,
+            )
+        return response
+
 
 # The log-in views whose POSTs the per-address throttle guards (the site's and the admin's).
 LOGIN_VIEWS = {"login": "registration/login.html#login-form", "admin:login": ""}

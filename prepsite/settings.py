@@ -79,6 +79,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it times everything below it.
+    "prepsite.middleware.SlowRequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -133,6 +135,8 @@ PREPSITE_MAX_UNFINISHED_INTERVIEWS = env_int("PREPSITE_MAX_UNFINISHED_INTERVIEWS
 # Anonymous browsers' interviews and review cards are deleted after this many days
 # without activity by `manage.py expire_anonymous` (run it daily).
 PREPSITE_ANONYMOUS_RETENTION_DAYS = env_int("PREPSITE_ANONYMOUS_RETENTION_DAYS", 30)
+# Requests slower than this many seconds are logged as warnings (logger prepsite.requests; 0: off).
+PREPSITE_SLOW_REQUEST_SECONDS = env_int("PREPSITE_SLOW_REQUEST_SECONDS", 5)
 
 ROOT_URLCONF = "prepsite.urls"
 
@@ -162,6 +166,11 @@ SQLITE_OPTIONS = {
     "timeout": 20,
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
 }
+# On PostgreSQL no single statement runs longer than this (milliseconds; 0: no limit), so a
+# runaway query or a long lock wait fails a request instead of holding a worker thread.
+# Kept below gunicorn's 30-second timeout. Long one-off commands (a migration on a big
+# table) can run with PREPSITE_DB_STATEMENT_TIMEOUT_MS=0.
+PREPSITE_DB_STATEMENT_TIMEOUT_MS = env_int("PREPSITE_DB_STATEMENT_TIMEOUT_MS", 20_000)
 if os.environ.get("DATABASE_URL"):
     DATABASES = {
         "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)
@@ -169,6 +178,12 @@ if os.environ.get("DATABASE_URL"):
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
         DATABASES["default"]["CONN_MAX_AGE"] = 0
+    elif (
+        DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and PREPSITE_DB_STATEMENT_TIMEOUT_MS
+    ):
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+            f"-c statement_timeout={PREPSITE_DB_STATEMENT_TIMEOUT_MS}"
+        )
 else:
     (BASE_DIR / "var").mkdir(exist_ok=True)
     DATABASES = {
