@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import connection
@@ -19,9 +20,12 @@ from django.utils import timezone
 
 from prepsite import throttle
 
-from . import services
-from .forms import StartForm
 from .models import InterviewSession, Owner, ReviewCard
+
+# The start form and services are imported where the pages are built, not here:
+# services.interview_start calls check_unfinished, and forms imports services.
+if TYPE_CHECKING:
+    from .forms import StartForm
 
 STARTS_BY_ADDRESS = throttle.Limit(
     "start-address", limit="PREPSITE_STARTS_PER_ADDRESS", minutes="PREPSITE_START_WINDOW_MINUTES"
@@ -94,6 +98,8 @@ def guard_start(view):
 
 def too_many_unfinished(request: HttpRequest, exc: TooManyUnfinished) -> HttpResponse:
     """home.html (400): why nothing started, the unfinished interviews to resume or leave, the form kept."""
+    from .forms import StartForm
+
     form = (
         StartForm(request.POST) if is_start_form(request) else StartForm(initial={"count": 5, "seconds": 30})
     )
@@ -135,6 +141,8 @@ def is_start_form(request: HttpRequest) -> bool:
 
 def retry_form(request: HttpRequest) -> dict:
     """The start form with the options they chose; for a retry, a button that posts it again."""
+    from .forms import StartForm
+
     if not is_start_form(request):
         return {"retry_form": "includes/retry_post.html"}
     form = StartForm(request.POST)
@@ -143,6 +151,8 @@ def retry_form(request: HttpRequest) -> dict:
 
 def start_page_context(request: HttpRequest, form: StartForm) -> dict:
     """What home.html's start form needs beside the form: the matching count and what is due."""
+    from . import services
+
     data = form.cleaned_data if form.is_bound and form.is_valid() else {}
     filters = services.Filters(data.get("topic"), data.get("level"), data.get("company"))
     owner = Owner.from_request(request)
