@@ -81,6 +81,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it times everything below it.
+    "prepsite.middleware.SlowRequestMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -91,6 +93,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
+    "prepsite.middleware.LoginThrottleMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into a 429 page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -106,6 +109,36 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# django-axes must see the same client address as our own limits (below).
+AXES_CLIENT_IP_CALLABLE = "prepsite.throttle.client_address"
+
+# Abuse limits (prepsite/throttle.py, sessions/limits.py): fixed windows counted in the
+# cache, so set REDIS_URL when there is more than one gunicorn worker or app server.
+# A limit of 0 turns it off. Over a limit the answer is a 429 with Retry-After.
+#
+# The client address is REMOTE_ADDR. Behind N reverse proxies that each append to
+# X-Forwarded-For, set PREPSITE_TRUSTED_PROXY_COUNT=N: the address the outermost proxy
+# saw is then the N-th entry from the right. X-Forwarded-For is never trusted otherwise,
+# since any client can send it.
+PREPSITE_TRUSTED_PROXY_COUNT = env_int("PREPSITE_TRUSTED_PROXY_COUNT", 0)
+# Accounts created per address (a school or office shares one address: raise it there).
+PREPSITE_SIGNUPS_PER_ADDRESS = env_int("PREPSITE_SIGNUPS_PER_ADDRESS", 10)
+PREPSITE_SIGNUP_WINDOW_MINUTES = env_int("PREPSITE_SIGNUP_WINDOW_MINUTES", 60)
+# Failed log-ins per address across all usernames (password spraying); django-axes
+# separately locks one username at one address after AXES_FAILURE_LIMIT failures.
+PREPSITE_FAILED_LOGINS_PER_ADDRESS = env_int("PREPSITE_FAILED_LOGINS_PER_ADDRESS", 30)
+PREPSITE_FAILED_LOGIN_WINDOW_MINUTES = env_int("PREPSITE_FAILED_LOGIN_WINDOW_MINUTES", 60)
+# Interviews started (the start form and "practise the low-scored ones again").
+PREPSITE_STARTS_PER_ADDRESS = env_int("PREPSITE_STARTS_PER_ADDRESS", 30)
+PREPSITE_STARTS_PER_OWNER = env_int("PREPSITE_STARTS_PER_OWNER", 20)
+PREPSITE_START_WINDOW_MINUTES = env_int("PREPSITE_START_WINDOW_MINUTES", 10)
+# Unfinished (active) interviews one candidate may keep; starting one more is refused.
+PREPSITE_MAX_UNFINISHED_INTERVIEWS = env_int("PREPSITE_MAX_UNFINISHED_INTERVIEWS", 20)
+# Anonymous browsers' interviews and review cards are deleted after this many days
+# without activity by `manage.py expire_anonymous` (run it daily).
+PREPSITE_ANONYMOUS_RETENTION_DAYS = env_int("PREPSITE_ANONYMOUS_RETENTION_DAYS", 30)
+# Requests slower than this many seconds are logged as warnings (logger prepsite.requests; 0: off).
+PREPSITE_SLOW_REQUEST_SECONDS = env_int("PREPSITE_SLOW_REQUEST_SECONDS", 5)
 
 ROOT_URLCONF = "prepsite.urls"
 
@@ -135,6 +168,11 @@ SQLITE_OPTIONS = {
     "timeout": 20,
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
 }
+# On PostgreSQL no single statement runs longer than this (milliseconds; 0: no limit), so a
+# runaway query or a long lock wait fails a request instead of holding a worker thread.
+# Kept below gunicorn's 30-second timeout. Long one-off commands (a migration on a big
+# table) can run with PREPSITE_DB_STATEMENT_TIMEOUT_MS=0.
+PREPSITE_DB_STATEMENT_TIMEOUT_MS = env_int("PREPSITE_DB_STATEMENT_TIMEOUT_MS", 20_000)
 if os.environ.get("DATABASE_URL"):
     DATABASES = {
         "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)
@@ -142,6 +180,12 @@ if os.environ.get("DATABASE_URL"):
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
         DATABASES["default"]["CONN_MAX_AGE"] = 0
+    elif (
+        DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and PREPSITE_DB_STATEMENT_TIMEOUT_MS
+    ):
+        DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+            f"-c statement_timeout={PREPSITE_DB_STATEMENT_TIMEOUT_MS}"
+        )
 else:
     (BASE_DIR / "var").mkdir(exist_ok=True)
     DATABASES = {

@@ -10,6 +10,8 @@ from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from prepsite import throttle
+
 from . import services
 from .models import Owner
 
@@ -21,6 +23,10 @@ def signup(request: HttpRequest) -> HttpResponseBase:
         return redirect("home")
     form = UserCreationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # Counted once the form is valid: typing mistakes do not use up a network's allowance.
+        verdict = throttle.SIGNUPS.hit(throttle.address_of(request))
+        if not verdict.allowed:
+            return signup_refused(request, verdict, username=form.cleaned_data["username"])
         token = Owner.from_request(request).token
         user = form.save()
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -28,6 +34,19 @@ def signup(request: HttpRequest) -> HttpResponseBase:
         messages.success(request, f"Welcome, {user.username}. Your practice is saved to your account.")
         return redirect("home")
     return render(request, "registration/signup.html", {"form": form})
+
+
+def signup_refused(request: HttpRequest, verdict: throttle.Verdict, *, username: str) -> HttpResponseBase:
+    """429.html with the sign-up form again: the username kept, the passwords (of course) not."""
+    return throttle.too_many_requests(
+        request,
+        verdict,
+        limit=throttle.SIGNUPS,
+        heading="Too many sign-ups",
+        explanation="Many accounts have been created from your network recently, so signing up is paused.",
+        retry_form="registration/signup.html#signup-form",
+        context={"form": UserCreationForm(initial={"username": username})},
+    )
 
 
 class CandidateLoginView(LoginView):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import progress
+from . import csvsafe, progress
 from .models import InterviewSession, Owner, ReviewCard, percent_of_max
 from .reports import export_rows
 
@@ -101,7 +101,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
     fields = list(rows[0]) if rows else ["interview", "started", "question", "answer", "score"]
     writer = csv.DictWriter(response, fieldnames=fields)
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows(csvsafe.safe_row(row) for row in rows)  # no typed text runs as a formula
     return response
 
 

@@ -614,6 +614,14 @@ class ShareLink(models.Model):
 
     class Meta:
         ordering = ["-created"]
+        constraints = [
+            # One live link per interview, held by the database (see sessions/share_links.py).
+            models.UniqueConstraint(
+                fields=["session"],
+                condition=Q(revoked_at__isnull=True),
+                name="share_link_one_unrevoked_per_session",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Share link for {self.session_id}"

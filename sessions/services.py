@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from questions.models import Company, Level, Question, Topic
 
-from . import scheduling
+from . import limits, scheduling
 from .models import AnswerBy, InterviewQuestion, InterviewSession, Owner, ReviewCard
 
 # A question answered this recently is drawn only when nothing fresher matches.
@@ -93,6 +93,7 @@ def interview_start(
     if not chosen:
         raise NoMatchingQuestions
     with transaction.atomic():
+        limits.check_unfinished(owner)  # inside the transaction, so racing starts cannot overshoot
         session = InterviewSession.objects.create(
             user=owner.user,
             anon_token="" if owner.user else owner.token,

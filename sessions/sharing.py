@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
+from . import share_links
 from .forms import ShareForm
 from .models import InterviewSession, Owner, ShareLink
 from .reports import Report
@@ -36,13 +37,13 @@ def share_create(request: HttpRequest, pk: UUID) -> HttpResponseBase:
         return redirect("sessions:summary", pk=session.pk)
     now = timezone.now()
     days = form.cleaned_data["expires_days"]
-    # One live link at a time: a new link replaces the old one.
-    ShareLink.objects.filter(session=session).live(now=now).update(revoked_at=now)
-    ShareLink.objects.create(
+    # One live link at a time: a new link replaces the old one (safe when requests race).
+    share_links.replace_live_link(
         session=session,
         include_answers=form.cleaned_data["include_answers"],
         show_name=form.cleaned_data["show_name"] and session.user_id is not None,
         expires_at=now + timedelta(days=days) if days else None,
+        now=now,
     )
     messages.success(request, "Share link created. Anyone with the link can see this report.")
     return redirect("sessions:summary", pk=session.pk)

@@ -27,7 +27,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from questions.models import KeyPoint, Question
 
-from . import services
+from . import limits, services
 from .forms import ANSWER_MAX_CHARS, AnswerForm, ScoreForm, ShareForm, StartForm
 from .models import (
     DEFAULT_COUNT,
@@ -76,6 +76,7 @@ def matching(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
+@limits.guard_start
 def start(request: HttpRequest) -> HttpResponseBase:
     form = StartForm(request.POST)
     if not form.is_valid():
@@ -372,6 +373,7 @@ def summary(request: HttpRequest, pk: UUID) -> HttpResponseBase:
 
 
 @require_POST
+@limits.guard_start
 def retry_low(request: HttpRequest, pk: UUID) -> HttpResponseBase:
     """A new interview made of this one's low-scored questions."""
     owner = Owner.from_request(request)

@@ -4,6 +4,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 from questions.importer import import_paths
 
@@ -57,6 +58,14 @@ questions:
 @pytest.fixture(autouse=True)
 def fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Rate-limit counters live in the cache: every test starts (and leaves) with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
