@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 TRIES = 3
 
 
-@task()
+@task(queue_name="speech")
 def transcribe_answer(answer_id: int) -> None:
     """Transcribe one spoken answer and store what was heard. Idempotent: a second run changes nothing."""
     from speech.service import analyse

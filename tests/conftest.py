@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import textwrap
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -53,6 +54,17 @@ questions:
     seen_in:
       - {source: guide-a, number: 33}
 """
+
+
+# On the hour (and so on every ten-minute boundary): rate-limit windows line up with the tests' clock.
+CLOCK_START = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock(time_machine):
+    """Time stands still at CLOCK_START until a test shifts it."""
+    time_machine.move_to(CLOCK_START, tick=False)
+    return time_machine
 
 
 @pytest.fixture(autouse=True)

@@ -23,12 +23,6 @@ PROXY = "10.0.0.2"
 
 
 @pytest.fixture
-def clock(time_machine):
-    time_machine.move_to(T0, tick=False)
-    return time_machine
-
-
-@pytest.fixture
 def limits(settings):
     settings.PREPSITE_SIGNUPS_PER_ADDRESS = 5
     settings.PREPSITE_FAILED_LOGINS_PER_ADDRESS = 8

@@ -21,12 +21,6 @@ ELSEWHERE = "198.51.100.20"
 
 
 @pytest.fixture
-def clock(time_machine):
-    time_machine.move_to(T0, tick=False)
-    return time_machine
-
-
-@pytest.fixture
 def limits(settings):
     settings.PREPSITE_STARTS_PER_ADDRESS = 4
     settings.PREPSITE_STARTS_PER_OWNER = 3

@@ -83,7 +83,7 @@ class Command(BaseCommand):
             if not dry_run:
                 # Cards first: deleting answers would otherwise update their last_answer to NULL.
                 cards.delete()
-                interviews.delete()
+                interviews.delete_with_recordings()
         verb = "Would delete" if dry_run else "Deleted"
         self.stdout.write(
             "{} {} ({}) and {} from {} inactive since {:%Y-%m-%d %H:%M} UTC.".format(verb, *counts, cutoff)
