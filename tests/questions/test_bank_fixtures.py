@@ -67,7 +67,9 @@ def test_no_run_of_twelve_words_is_copied_from_a_guide(bank, seeds):
     seeds = originality.seed_runs(seeds)
     copied = {}
     for slug, item in bank.items["questions"].items():
-        texts = [item.data["prompt"], item.data["answer"], *item.data["key_points"]]
+        points = item.data["key_points"]
+        texts = [item.data["prompt"], item.data["answer"], *(p["text"] for p in points)]
+        texts += [" ".join(p["cues"]) for p in points]
         texts += [item.data.get("why_asked", ""), item.data.get("pitfall", "")]
         hits = originality.copied_runs(texts, seeds)
         if hits:
