@@ -18,10 +18,49 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from . import curation, exporter, importer
-from .bankformat import COMPANY, LEVEL, QUESTION, SOURCE, TOPIC, Text
+from .bankformat import COMPANY, LEVEL, QUESTION, SOURCE, TOPIC, Phrases, Text
 from .models import Company, KeyPoint, Level, PendingImport, Question, Sighting, Source, Topic
 
 IMPORT_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+
+
+class PhrasesField(forms.CharField):
+    """A list of short phrases (a key point's cues) edited one per line.
+
+    One per line rather than comma-separated, so a cue may hold a comma
+    ("precision, recall"). Blank lines are dropped; what is left is checked by
+    the bank format's rule for the list (``Phrases``), as an import checks it.
+    """
+
+    widget = forms.Textarea
+
+    def __init__(self, rule: Phrases, **kwargs) -> None:
+        self.rule = rule
+        kwargs.setdefault("required", False)
+        kwargs.setdefault(
+            "help_text",
+            f"One per line; {rule.min_items} to {rule.max_items}, at most {rule.max_length} characters each.",
+        )
+        super().__init__(strip=False, **kwargs)
+        self.widget.attrs.update({"rows": 3, "cols": 30})
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value) -> list[str]:
+        text = super().to_python(value) or ""
+        return [line for line in text.splitlines() if line.strip()]
+
+    def validate(self, value: list[str]) -> None:
+        super().validate(value)
+        problems = self.rule.problems(value)
+        if problems:
+            raise forms.ValidationError(problems)
+
+    def clean(self, value) -> list[str]:
+        return [phrase.strip() for phrase in super().clean(value)]
 
 
 class FormatCheckedForm(forms.ModelForm):
@@ -45,8 +84,11 @@ class FormatCheckedForm(forms.ModelForm):
         return cleaned
 
 
-def checked_form(rules: dict[str, Text]) -> type[FormatCheckedForm]:
-    return type("FormatCheckedForm", (FormatCheckedForm,), {"text_rules": rules})
+def checked_form(rules: dict[str, Text | Phrases]) -> type[FormatCheckedForm]:
+    """A form checking each field by its rule: text as typed, lists of phrases one per line."""
+    attrs: dict = {"text_rules": {name: rule for name, rule in rules.items() if isinstance(rule, Text)}}
+    attrs |= {name: PhrasesField(rule) for name, rule in rules.items() if isinstance(rule, Phrases)}
+    return type("FormatCheckedForm", (FormatCheckedForm,), attrs)
 
 
 @admin.register(Level)
@@ -82,7 +124,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 class KeyPointInline(admin.TabularInline):
     model = KeyPoint
-    form = checked_form(QUESTION.row_text_rules("key_points"))
+    form = checked_form(QUESTION.row_rules("key_points"))
     extra = 1
     min_num = 1
     ordering = ["position"]
@@ -90,7 +132,7 @@ class KeyPointInline(admin.TabularInline):
 
 class SightingInline(admin.TabularInline):
     model = Sighting
-    form = checked_form(QUESTION.row_text_rules("seen_in"))
+    form = checked_form(QUESTION.row_rules("seen_in"))
     extra = 0
     autocomplete_fields = ["source"]
     verbose_name = "sighting in a source guide"

@@ -15,8 +15,8 @@ So adding a field to the format is one :class:`Field` in ``SECTIONS`` (plus
 the model column or child model it is stored in). How a field is stored
 follows from its type: a text, number or choice is a column of the same name
 (or ``column=``), a :class:`Ref` is a foreign key, a list of refs is a
-many-to-many field, and a list of anything else is rows of a child model
-(:class:`Rows`).
+many-to-many field, a short list of :class:`Phrases` is one JSON column, and a
+list of anything else is rows of a child model (:class:`Rows`).
 """
 
 from __future__ import annotations
@@ -190,18 +190,126 @@ class Int:
 
 
 @dataclass(frozen=True)
+class Phrases:
+    """A short list of short phrases (a key point's cues), stored as a JSON list in one column.
+
+    Each phrase is text without control characters, not empty, at most
+    ``max_length`` characters; the list holds ``min_items`` to ``max_items`` of
+    them, none twice (ignoring case).
+    """
+
+    max_length: int
+    min_items: int = 1
+    max_items: int = 8
+    noun: str = "phrase"
+
+    @property
+    def empty(self) -> list:
+        return []
+
+    def check(self, out: Reporter, value: Any, line: int, what: str, name: str, *, required: bool) -> Any:
+        label = f"{what}: {name!r}"
+        if not isinstance(value, list):
+            out.problem(line, f"{label} must be a list, not {type_name(value)}")
+            return INVALID
+        lines = value.item_lines if isinstance(value, LineList) else [line] * len(value)
+        clean: list[str] = []
+        ok = True
+        for number, (raw, item_line) in enumerate(zip(value, lines, strict=True), start=1):
+            if not isinstance(raw, str):
+                out.problem(item_line, f"{label}: {self.noun} {number} must be text, not {type_name(raw)}")
+                ok = False
+                continue
+            problem = self.phrase_problem(raw) or self.repeat_problem(raw.strip(), clean)
+            if problem:
+                out.problem(item_line, f"{label}: {self.noun} {number} {problem}")
+                ok = False
+            clean.append(raw.strip())
+        problem = self.count_problem(len(value))
+        if problem:
+            out.problem(line, f"{label} {problem}")
+            ok = False
+        return clean if ok else INVALID
+
+    def phrase_problem(self, raw: str) -> str | None:
+        """What is wrong with one phrase on its own (phrased to follow "cue 3"), or None."""
+        problem = _control(raw)  # before stripping, which would hide some
+        if problem:
+            return problem
+        value = raw.strip()
+        if not value:
+            return "is empty"
+        if len(value) > self.max_length:
+            return f"{value[:20]!r}... is too long ({len(value)} characters; at most {self.max_length})"
+        return None
+
+    def repeat_problem(self, value: str, before: list[str]) -> str | None:
+        if value.casefold() in {v.casefold() for v in before}:
+            return f"{value!r} is listed twice (ignoring case)"
+        return None
+
+    def count_problem(self, count: int) -> str | None:
+        if not self.min_items <= count <= self.max_items:
+            return f"must list {self.min_items} to {self.max_items} {self.noun}s, not {count}"
+        return None
+
+    def problems(self, values: list[str]) -> list[str]:
+        """Every problem of a whole list (for the admin's form, which validates with this too)."""
+        found: list[str] = []
+        seen: list[str] = []
+        for number, raw in enumerate(values, start=1):
+            problem = self.phrase_problem(raw) or self.repeat_problem(raw.strip(), seen)
+            if problem:
+                found.append(f"{self.noun.capitalize()} {number} {problem}.")
+            seen.append(raw.strip())
+        problem = self.count_problem(len(values)) if values else None
+        if problem:
+            found.append(f"The {self.noun}s {problem}.")
+        return found
+
+    def describe(self) -> str:
+        return f"list of {self.min_items} to {self.max_items} texts, none twice (ignoring case)"
+
+
+@dataclass(frozen=True)
 class Record:
-    """A mapping with its own fields (an item of a list such as ``seen_in``)."""
+    """A mapping with its own fields (an item of a list such as ``seen_in``).
+
+    With ``shorthand`` (the name of its one required text field), plain text is
+    also accepted and means a record with only that field: a key point is
+    either ``"text"`` or ``{text: ..., cues: [...]}``. The exporter writes the
+    short form back whenever the other fields are empty.
+    """
 
     fields: tuple[Field, ...]
     empty: Any = None
+    shorthand: str = ""
+    label: str = ""  # how messages name one item, e.g. "key point" (default: "<list> item")
 
     def check(self, out: Reporter, value: Any, line: int, what: str, name: str, *, required: bool) -> Any:
-        got = check_mapping(out, value, line, self.fields, f"{what}: {name} item")
-        return INVALID if got is None else got
+        if self.shorthand and isinstance(value, str):
+            # Checked like the plain text list item it used to be, so messages keep naming the list.
+            text = self.field(self.shorthand).type.check(out, value, line, what, name, required=True)
+            return INVALID if text is INVALID else self.complete({self.shorthand: text})
+        got = check_mapping(out, value, line, self.fields, f"{what}: {self.label or f'{name} item'}")
+        return INVALID if got is None else self.complete(got)
+
+    def complete(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Clean data with every field present (absent optional ones as their empty value)."""
+        return {f.name: data.get(f.name, f.empty) for f in self.fields}
+
+    def field(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+    @property
+    def max_length(self) -> int | None:
+        return self.field(self.shorthand).max_length if self.shorthand else None
 
     def describe(self) -> str:
-        return "{" + ", ".join(f.name for f in self.fields) + "}"
+        record = "{" + ", ".join(f.name for f in self.fields) + "}"
+        if self.shorthand:
+            return f"{self.field(self.shorthand).type.describe()} or {record}"
+        return record
 
 
 @dataclass(frozen=True)
@@ -250,7 +358,11 @@ class ListOf:
 
     def describe(self) -> str:
         item = self.item.describe()
-        return f"list of {item}s" if isinstance(self.item, Ref) else f"list of {item}"
+        if isinstance(self.item, Ref):
+            return f"list of {item}s"
+        if isinstance(self.item, Record) and self.item.shorthand:
+            return f"list of ({item})"
+        return f"list of {item}"
 
 
 # --- fields and sections ----------------------------------------------------------------------
@@ -259,7 +371,7 @@ class ListOf:
 @dataclass(frozen=True)
 class Field:
     name: str
-    type: Text | Ref | Choice | Int | ListOf | Record
+    type: Text | Ref | Choice | Int | Phrases | ListOf | Record
     required: bool = False
     help: str = ""
     column: str = ""  # the model attribute, when it is not ``name``
@@ -317,14 +429,15 @@ class Section:
         """The rule of every free-text column, by model attribute (the admin's forms check them)."""
         return {f.attname: f.type for f in self.columns if isinstance(f.type, Text)}
 
-    def row_text_rules(self, name: str) -> dict[str, Text]:
-        """The same for the child rows a list field is stored in, by the child's attribute."""
+    def row_rules(self, name: str) -> dict[str, Text | Phrases]:
+        """The same for the child rows a list field is stored in, by the child's attribute
+        (their free text, and their lists of phrases)."""
         kind = self.field(name).type
         assert isinstance(kind, ListOf) and kind.rows is not None
         if isinstance(kind.item, Text):
             return {kind.rows.column: kind.item}
         if isinstance(kind.item, Record):
-            return {r.attname: r.type for r in kind.item.fields if isinstance(r.type, Text)}
+            return {r.attname: r.type for r in kind.item.fields if isinstance(r.type, (Text, Phrases))}
         return {}
 
     def queryset(self, qs: models.QuerySet | None = None) -> models.QuerySet:
@@ -385,6 +498,8 @@ def comparable(f: Field, value: Any) -> Any:
             items = list(value)
         ordered = kind.rows is not None and kind.rows.ordered
         return tuple(items) if ordered else frozenset(items)
+    if isinstance(kind, Phrases):
+        return tuple(value)
     return value
 
 
@@ -436,6 +551,19 @@ SIGHTING = Record(
         Field("number", Int(minimum=1), True, "the question's number in that guide"),
     )
 )
+KEY_POINT = Record(
+    (
+        Field("text", Text(300), True, "the key point, as the reveal shows it"),
+        Field(
+            "cues",
+            Phrases(60, min_items=1, max_items=8, noun="cue"),
+            help="short phrases or synonyms a candidate would say when covering the point "
+            '(e.g. "chain rule"); the reveal pre-ticks the point when the answer matches one',
+        ),
+    ),
+    shorthand="text",
+    label="key point",
+)
 QUESTION = Section(
     "questions",
     "question",
@@ -454,9 +582,10 @@ QUESTION = Section(
         ),
         Field(
             "key_points",
-            ListOf(Text(300), Rows("key_points", column="text", ordered=True)),
+            ListOf(KEY_POINT, Rows("key_points", ordered=True)),
             True,
-            "one or more short lines a strong answer covers, in order",
+            "one or more short lines a strong answer covers, in order; each plain text, "
+            "or a mapping to give it cues",
         ),
         Field("why_asked", Text(2_000), help="plain text: why interviewers ask it"),
         Field("pitfall", Text(2_000), help="plain text: the common pitfall"),
@@ -611,7 +740,7 @@ def field_table() -> str:
     def add(item: str, prefix: str, fields: Iterable[Field]) -> None:
         for f in fields:
             limit = f"{f.max_length:,} characters" if f.max_length else ""
-            if limit and isinstance(f.type, ListOf):
+            if limit and isinstance(f.type, (ListOf, Phrases)):
                 limit += " each"
             rows.append(
                 f"| {item} | `{prefix}{f.name}` | {'yes' if f.required else 'no'} | {f.type.describe()} "

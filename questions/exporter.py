@@ -13,7 +13,7 @@ import yaml
 from django.db import models
 from django.db.models import QuerySet
 
-from .bankformat import QUESTION, SECTIONS, Field, ListOf, Section, Text
+from .bankformat import QUESTION, SECTIONS, Field, ListOf, Phrases, Record, Section, Text
 from .models import Question
 
 
@@ -27,7 +27,16 @@ def _str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     return dumper.represent_scalar("tag:yaml.org,2002:str", value)
 
 
+class _Flow(list):
+    """A list written on one line (``[a, b]``), like a curator writes a key point's cues."""
+
+
+def _flow(dumper: yaml.SafeDumper, value: _Flow) -> yaml.SequenceNode:
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", value, flow_style=True)
+
+
 _Dumper.add_representer(str, _str)
+_Dumper.add_representer(_Flow, _flow)
 
 
 def _clean(fields: tuple[Field, ...], values: dict[str, Any]) -> dict[str, Any]:
@@ -39,8 +48,18 @@ def _clean(fields: tuple[Field, ...], values: dict[str, Any]) -> dict[str, Any]:
         if isinstance(f.type, Text) and f.type.markdown and not value.endswith("\n"):
             value += "\n"  # written as a block (|), like a curator writes Markdown
         elif isinstance(f.type, ListOf) and f.type.is_records:
-            value = [_clean(f.type.item.fields, record) for record in value]
+            value = [_record(f.type.item, record) for record in value]
+        elif isinstance(f.type, Phrases):
+            value = _Flow(value)
         data[f.name] = value
+    return data
+
+
+def _record(kind: Record, values: dict[str, Any]) -> Any:
+    """One record of a list; a record with a shorthand and nothing else filled is written short."""
+    data = _clean(kind.fields, values)
+    if kind.shorthand and list(data) == [kind.shorthand]:
+        return data[kind.shorthand]
     return data
 
 

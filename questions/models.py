@@ -151,11 +151,19 @@ class Question(models.Model):
 
 
 class KeyPoint(models.Model):
-    """One short line a strong answer covers; a question's key points are ordered."""
+    """One short line a strong answer covers; a question's key points are ordered.
+
+    ``cues`` are a few short phrases a candidate would say when covering it; the
+    reveal pre-ticks the point when the answer (typed, or the transcript of a
+    spoken one) matches one of them.
+    """
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="key_points")
     position = models.PositiveSmallIntegerField()
     text = models.CharField(max_length=300)
+    cues = models.JSONField(
+        default=list, blank=True, help_text="Short phrases a candidate would say when covering the point."
+    )
 
     class Meta:
         ordering = ["question", "position"]

@@ -63,11 +63,37 @@ def test_every_question_has_a_full_model_answer(bank):
         assert q.get("pitfall"), slug
 
 
+# Cues so generic they would fire on almost any answer (the reveal would pre-tick the point for nothing).
+GENERIC_CUES = {
+    "it", "the model", "model", "models", "data", "training", "train", "network", "networks",
+    "neural network", "layer", "layers", "weight", "weights", "loss", "function", "learning",
+    "deep learning", "machine learning", "algorithm", "input", "output", "value", "values",
+    "parameters", "example", "for example", "result", "results", "performance", "problem",
+}  # fmt: skip
+
+
+def test_every_key_point_of_the_bank_has_cues_a_candidate_would_say(bank):
+    thin, generic, long = [], [], []
+    for slug, item in bank.items["questions"].items():
+        for position, point in enumerate(item.data["key_points"], start=1):
+            cues = point["cues"]
+            if len(cues) < 2:
+                thin.append(f"{slug} #{position}")
+            generic += [f"{slug} #{position}: {c!r}" for c in cues if c.casefold() in GENERIC_CUES]
+            # Short phrases, not sentences (a formula said aloud is the longest: "one over one plus e...").
+            long += [f"{slug} #{position}: {c!r}" for c in cues if len(c.split()) > 9]
+    assert thin == [], "key points with fewer than 2 cues"
+    assert generic == [], "cues that would match any answer"
+    assert long == [], "cues that are sentences"
+
+
 def test_no_run_of_twelve_words_is_copied_from_a_guide(bank, seeds):
     seeds = originality.seed_runs(seeds)
     copied = {}
     for slug, item in bank.items["questions"].items():
-        texts = [item.data["prompt"], item.data["answer"], *item.data["key_points"]]
+        points = item.data["key_points"]
+        texts = [item.data["prompt"], item.data["answer"], *(p["text"] for p in points)]
+        texts += [" ".join(p["cues"]) for p in points]
         texts += [item.data.get("why_asked", ""), item.data.get("pitfall", "")]
         hits = originality.copied_runs(texts, seeds)
         if hits:

@@ -26,7 +26,11 @@ def test_the_table_names_every_field_of_every_section_with_its_cap():
     for section in SECTIONS.values():
         for f in section.fields:
             assert f"| {section.singular} | `{f.name}` |" in table
-    assert "| question | `key_points` | yes | list of text | 300 characters each |" in table
+    assert "| question | `key_points` | yes | list of (text or {text, cues}) | 300 characters each |" in table
+    assert (
+        "| question | `key_points[].cues` | no | list of 1 to 8 texts, none twice (ignoring case) " in table
+    )
+    assert "| 60 characters each |" in table
 
 
 def test_replacing_the_table_keeps_the_rest_of_the_page():
