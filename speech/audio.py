@@ -26,6 +26,7 @@ from typing import BinaryIO
 
 import av
 import av.error
+import numpy as np
 
 # Leeway over the limit before TooLong: encoders pad the last frame, and a
 # recorder stopped by the same clock as the question lands a few ms over.
@@ -124,3 +125,28 @@ def probe(source: Source, *, max_seconds: float | None = None) -> AudioInfo:
     if seconds <= 0:
         raise NotAudio("The recording has no sound in it.")
     return AudioInfo(duration_s=round(seconds, 3), codec=codec, container=container_name)
+
+
+def decode(source: Source, *, sample_rate: int = 16000) -> np.ndarray:
+    """The audio as mono float32 samples at ``sample_rate`` (what Whisper takes), from a
+    source that ``probe`` has accepted. Opened with the demuxer its magic bytes name, never
+    FFmpeg's guess; a file object is left where it was."""
+    sniffed = _sniff(_read_head(source))
+    if sniffed is None:
+        raise NotAudio("This is not a recording we can play (expected WebM, Ogg, WAV or MP4 audio).")
+    position = None if isinstance(source, str | os.PathLike) else source.tell()
+    resampler = av.AudioResampler(format="flt", layout="mono", rate=sample_rate)
+    chunks = []
+    try:
+        with av.open(source, mode="r", format=sniffed[1]) as container:
+            for frame in container.decode(container.streams.audio[0]):
+                for resampled in resampler.resample(frame):
+                    chunks.append(resampled.to_ndarray()[0])
+            for resampled in resampler.resample(None):
+                chunks.append(resampled.to_ndarray()[0])
+    except (av.error.FFmpegError, IndexError) as exc:
+        raise NotAudio("The recording is damaged or in a format we cannot decode.") from exc
+    finally:
+        if position is not None:
+            source.seek(position)  # type: ignore[union-attr]
+    return np.concatenate(chunks).astype(np.float32) if chunks else np.zeros(0, dtype=np.float32)
