@@ -14,6 +14,7 @@ from speech import transcriber
 from speech.audio import probe
 from speech.delivery import filler_counts
 from speech.transcriber import FILLER_PROMPT, Transcript, Word, get_model, model_location, transcribe
+from tests.speech.media import require_espeak, speak
 
 
 def test_it_transcribes_a_browser_recording_with_word_timings(spoken, spoken_transcript):
@@ -38,20 +39,28 @@ def test_it_hears_fillers(spoken_transcript):
 
 
 def test_it_asks_whisper_for_fillers_and_word_timings(monkeypatch):
+    import faster_whisper
+
     calls = []
 
-    class FakeModel:
+    class FakePipeline:
+        def __init__(self, model):
+            self.model = model
+
         def transcribe(self, audio, **options):
             calls.append(options)
             return iter([]), type("Info", (), {"duration": 1.0, "language": "en"})()
 
-    monkeypatch.setattr(transcriber, "_model", FakeModel())
+    monkeypatch.setattr(transcriber, "_model", object())
+    monkeypatch.setattr(faster_whisper, "BatchedInferencePipeline", FakePipeline)
     assert transcribe("answer.webm") == Transcript(text="", words=[], duration_s=1.0, language="en")
     (options,) = calls
     assert options["initial_prompt"] == FILLER_PROMPT
     assert "Umm" in FILLER_PROMPT and "hmm" in FILLER_PROMPT
     assert options["word_timestamps"] is True
     assert options["vad_filter"] is True
+    assert options["vad_parameters"] == {"speech_pad_ms": 100}
+    assert options["chunk_length"] == 15
 
 
 def test_it_hears_nothing_in_silence():
@@ -66,6 +75,22 @@ def test_it_times_words_from_the_start_of_the_recording(hesitant_wav):
     # 3 s of silence, then speech: the first word must start near 3 s, not at 0.
     result = transcribe(hesitant_wav)
     assert 2.5 <= result.words[0].start <= 3.3
+
+
+def test_it_keeps_every_part_of_a_long_answer(media_dir):
+    # 30+ s without a pause: with the filler prompt and Whisper's no-speech skipping, this
+    # once came back empty (speech/transcriber.py, VAD_PARAMETERS).
+    paragraph = (
+        "Backpropagation applies the chain rule from the loss back to every weight. "
+        "Um, the forward pass stores the activations, and the backward pass, uh, multiplies the local "
+        "gradients layer by layer. One backward pass costs about as much as one forward pass. "
+    )
+    wav = speak(paragraph * 2, media_dir / "long.wav", espeak=require_espeak())
+    result = transcribe(wav)
+    assert result.duration_s > 28
+    assert len(result.words) >= 2 * 40 * 0.8  # 40 words a paragraph, allowing slips
+    assert result.words[-1].end > result.duration_s - 5  # nothing dropped at the end
+    assert result.words[0].start < 1  # ...or at the start
 
 
 def test_it_loads_the_model_once_for_all_threads(monkeypatch):
