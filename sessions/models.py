@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from questions.models import Company, KeyPoint, Level, Question, Topic
+from speech.keypoints import detect as detect_key_points
 
 # Network allowance: an answer this late after the deadline still counts as on time.
 GRACE = timedelta(seconds=2)
@@ -332,6 +333,7 @@ class InterviewQuestion(models.Model):
         if self.served_at is None:
             raise self.NotServed
         now = now or timezone.now()
+        key_points = [(kp.position, kp.text, kp.cues) for kp in self.question.key_points.all()]
         answer = Answer(
             item=self,
             text=text,
@@ -339,7 +341,11 @@ class InterviewQuestion(models.Model):
             elapsed_ms=max(0, int((now - self.served_at).total_seconds() * 1000)),
             overtime=now > self.deadline + GRACE,
             ran_out=ran_out or now > self.deadline,
-            key_point_count=self.question.key_points.count(),
+            key_point_count=len(key_points),
+            # Key points the typed text already covers; a transcript adds what was said.
+            detected={
+                str(position): phrase for position, phrase in detect_key_points(text, key_points).items()
+            },
         )
         if recording is not None:
             answer.recording = recording.file
