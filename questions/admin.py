@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from . import curation, exporter, importer
 from .bankformat import COMPANY, LEVEL, QUESTION, SOURCE, TOPIC, Phrases, Text
@@ -293,6 +294,7 @@ class QuestionAdmin(admin.ModelAdmin):
         "average_score",
         "overtime",
         "last_asked",
+        "cue_report",
         "created",
         "updated",
     ]
@@ -303,6 +305,15 @@ class QuestionAdmin(admin.ModelAdmin):
         (
             "How candidates do",
             {"fields": ["times_asked", "times_answered", "average_score", "overtime", "last_asked"]},
+        ),
+        (
+            "How the cues do",
+            {
+                "fields": ["cue_report"],
+                "description": "Per key point, over the scored answers: how often its cues matched "
+                "the answer (so the reveal pre-ticked it), and whether the candidate agreed. Many "
+                "misfires: a cue is too loose. Many missed: add the way candidates say it as a cue.",
+            },
         ),
         ("History", {"fields": ["created", "updated"], "classes": ["collapse"]}),
     ]
@@ -355,6 +366,48 @@ class QuestionAdmin(admin.ModelAdmin):
         link = '<a href="{}" target="_blank">{}</a>'
         return format_html(
             link + " · " + link, base, "In the runner", f"{base}?stage=reveal", "In the reveal"
+        )
+
+    @admin.display(description="cues against ticks")
+    def cue_report(self, question: Question) -> str:
+        if not question.pk:
+            return "Save the question first."
+        report = curation.cue_report(question)
+        if not report.answers:
+            return "No scored answers yet."
+        head = format_html(
+            "<p>Over {} scored answer{}.</p>", report.answers, "" if report.answers == 1 else "s"
+        )
+        header = (
+            "<tr><th>#</th><th>key point</th><th>cues</th><th>ticked</th><th>detected</th>"
+            "<th>detected, kept ticked</th><th>misfire (detected, unticked)</th>"
+            "<th>missed by the cues (ticked, not detected)</th><th>misfiring phrases</th></tr>"
+        )
+        body = format_html_join(
+            "",
+            '<tr class="cue-point-{}"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>'
+            "<td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    p.position,
+                    p.position,
+                    p.text,
+                    "; ".join(p.cues) or "(none)",
+                    p.ticked,
+                    p.detected,
+                    p.kept,
+                    p.misfired,
+                    p.missed,
+                    ", ".join(f"“{phrase}” ×{n}" for phrase, n in p.misfire_phrases.most_common(3)),
+                )
+                for p in report.points
+            ),
+        )
+        return format_html(
+            '{}<table class="cue-report"><thead>{}</thead><tbody>{}</tbody></table>',
+            head,
+            mark_safe(header),  # noqa: S308 - a constant
+            body,
         )
 
     # --- saving: warn about near duplicates ---------------------------------------------
