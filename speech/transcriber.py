@@ -120,8 +120,8 @@ def transcribe(
     """Transcribe ``audio`` (a path, a binary file object or 16 kHz mono float32 samples).
 
     Returns the text, every word with its start and end in seconds (Whisper's
-    word timestamps), the audio's duration and language. Slow: about a fifth
-    of the audio's length on two cores (docs/speech.md); call it from a task.
+    word timestamps), the audio's duration and language. Slow: about 2 s for a
+    30 s answer on two cores (docs/speech.md); call it from a task.
     """
     if isinstance(audio, os.PathLike):
         audio = str(Path(audio))
