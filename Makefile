@@ -35,9 +35,13 @@ migrate: install
 bank: migrate
 	$(DEV) $(BIN)/python manage.py import_questions fixtures/
 
+# The task worker (transcribing spoken answers) runs beside the server and stops with it.
+WORKER := manage.py db_worker --queue-name '*' --no-reload -v0
+
 run: bank
 	@echo "prepsite is starting on http://$(HOST):$(PORT)  (admin: make superuser, then /admin/)"
-	$(DEV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@$(DEV) $(BIN)/python $(WORKER) & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(DEV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 # A production-like server on http://127.0.0.1:8000: DEBUG off, hashed static files
 # served by WhiteNoise, gunicorn with gunicorn.conf.py. Plain HTTP on loopback, so the
@@ -47,7 +51,8 @@ PROD := DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$${DJANGO_SECRET_KEY:-local-serve-$$(ho
 
 serve: bank
 	$(PROD) $(BIN)/python manage.py collectstatic --noinput -v0
-	$(PROD) $(BIN)/gunicorn -c gunicorn.conf.py prepsite.wsgi
+	@$(PROD) $(BIN)/python $(WORKER) & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(PROD) $(BIN)/gunicorn -c gunicorn.conf.py prepsite.wsgi
 
 superuser: migrate
 	$(DEV) $(BIN)/python manage.py createsuperuser
