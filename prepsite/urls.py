@@ -40,6 +40,9 @@ urlpatterns = [
     path("r/<share_token:token>/", sharing.report, name="report"),
     path("r/<share_token:token>/report.md", sharing.report_markdown, name="report_markdown"),
     path("r/<share_token:token>/report.json", sharing.report_json, name="report_json"),
+    path(
+        "r/<share_token:token>/recordings/<int:position>", sharing.report_recording, name="report_recording"
+    ),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
 ]

@@ -190,6 +190,7 @@ class ShareForm(forms.Form):
     include_answers = forms.BooleanField(
         label="Include my typed answers and notes", required=False, initial=True
     )
+    include_recordings = forms.BooleanField(label="Include my recordings", required=False, initial=False)
     show_name = forms.BooleanField(label="Show my username", required=False)
     expires_days = WholeNumberField(
         label="Expires after (days, optional)", required=False, min_value=1, max_value=365

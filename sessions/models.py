@@ -386,9 +386,11 @@ class InterviewQuestion(models.Model):
             "score": answer.score if answer else None,
             "key_points_covered": answer.covered_count if answer else 0,
             "key_points": answer.key_point_count if answer else None,
+            "spoken": answer.is_spoken if answer else None,
         }
         if include_answer:
             row["answer"] = answer.text if answer else ""
+            row["transcript"] = answer.transcript if answer else ""
             row["note"] = answer.note if answer else ""
         return row
 
@@ -611,6 +613,10 @@ class ShareLink(models.Model):
     session = models.ForeignKey(InterviewSession, on_delete=models.CASCADE, related_name="share_links")
     token = models.CharField(max_length=64, unique=True, default=new_share_token, editable=False)
     include_answers = models.BooleanField(default=True)
+    include_recordings = models.BooleanField(
+        default=False,
+        help_text="Spoken answers' recordings play in the report (only if the candidate chose so).",
+    )
     show_name = models.BooleanField(default=False)
     created = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField(null=True, blank=True)

@@ -22,6 +22,7 @@ def replace_live_link(
     *,
     session: InterviewSession,
     include_answers: bool,
+    include_recordings: bool = False,
     show_name: bool,
     expires_at: datetime | None,
     now: datetime,
@@ -34,6 +35,7 @@ def replace_live_link(
                 return ShareLink.objects.create(
                     session=session,
                     include_answers=include_answers,
+                    include_recordings=include_recordings,
                     show_name=show_name,
                     expires_at=expires_at,
                     created=now,

@@ -7,7 +7,7 @@ from datetime import timedelta
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import share_links
 from .forms import ShareForm
-from .models import InterviewSession, Owner, ShareLink
+from .models import Answer, InterviewSession, Owner, ShareLink
 from .reports import Report
 
 
@@ -41,6 +41,7 @@ def share_create(request: HttpRequest, pk: UUID) -> HttpResponseBase:
     share_links.replace_live_link(
         session=session,
         include_answers=form.cleaned_data["include_answers"],
+        include_recordings=form.cleaned_data["include_recordings"],
         show_name=form.cleaned_data["show_name"] and session.user_id is not None,
         expires_at=now + timedelta(days=days) if days else None,
         now=now,
@@ -111,3 +112,21 @@ def report_json(request: HttpRequest, token: str) -> HttpResponse:
     )
     response["Content-Disposition"] = 'attachment; filename="interview-report.json"'
     return private_report(response)
+
+
+@require_GET
+def report_recording(request: HttpRequest, token: str, position: int) -> HttpResponseBase:
+    """One recording of a shared report, only when the candidate chose to include recordings."""
+    link = ShareLink.objects.live().filter(token=token, include_recordings=True).first()
+    answer = (
+        Answer.objects.filter(item__session=link.session, item__position=position)
+        .exclude(recording="")
+        .first()
+        if link is not None and link.session.status == InterviewSession.Status.FINISHED
+        else None
+    )
+    if answer is None:
+        return not_found(request)
+    return private_report(
+        FileResponse(answer.recording.open("rb"), content_type=answer.recording_content_type)
+    )

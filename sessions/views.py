@@ -366,7 +366,14 @@ def summary(request: HttpRequest, pk: UUID) -> HttpResponseBase:
     """sessions/summary.html: overall score, time, a row per question, per-topic breakdown."""
     session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
     share = session.share_links.live().first()
-    context = {"share": share, "share_form": ShareForm(), **Report.of(session).context()}
+    report = Report.of(session)
+    has_recordings = any(i.is_answered and i.answer.is_spoken for i in report.items)
+    context = {
+        "share": share,
+        "share_form": ShareForm(),
+        "has_recordings": has_recordings,
+        **report.context(),
+    }
     if share:
         context["share_url"] = request.build_absolute_uri(share.get_absolute_url())
     return render(request, "sessions/summary.html", context)

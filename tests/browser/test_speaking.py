@@ -25,7 +25,8 @@ def site(live_server, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     questions = make_bank(2)
     point = questions[0].key_points.get(position=1)
-    point.text, point.cues = "Uses the chain rule", ["chain rule", "partial derivatives"]
+    # Cues that survive espeak's voice through tiny.en (shared/STACK.md): "every weight", "gradient".
+    point.text, point.cues = "Uses the chain rule", ["chain rule", "every gradient", "every weight"]
     point.save()
     return live_server.url
 

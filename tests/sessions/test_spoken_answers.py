@@ -8,12 +8,13 @@ from pathlib import Path
 
 import pytest
 from django.core.files.storage import default_storage
+from django.core.management import call_command
 from django.test import Client
 
 from sessions.models import Answer, AnswerBy, InterviewSession
 from tests.speech.media import require_espeak, speak, transcode
 
-from .conftest import start, url
+from .conftest import make_bank, start, url
 
 pytestmark = pytest.mark.django_db
 HX = {"HX-Request": "true"}
@@ -137,3 +138,93 @@ def test_deleting_the_history_deletes_the_recordings(client, bank, webm, django_
     with django_capture_on_commit_callbacks(execute=True):
         client.post("/history/delete")
     assert not default_storage.exists(name)
+
+
+@pytest.fixture
+def database_queue(settings):
+    """The queue `make run` uses: rows in the database, run by `manage.py db_worker`."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "speech"]}
+    }
+
+
+def run_worker() -> None:
+    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", verbosity=0)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_transcribes_with_the_real_model_and_the_reveal_fills_in(database_queue, webm):
+    make_bank()
+    client = Client()
+    session = speaking_interview(client)
+    point = session.items.get(position=1).question.key_points.get(position=1)
+    # espeak's voice through tiny.en: "gradient" survives, "chain rule" often does not (shared/STACK.md).
+    point.cues = ["every gradient", "partial derivatives"]
+    point.save()
+    upload(client, session, webm)
+    polled = client.get(url(session, "questions/1/transcript"), headers=HX).text
+    assert "Transcribing…" in polled and "hx-trigger" in polled
+
+    run_worker()
+
+    answer = Answer.objects.get()
+    assert answer.transcription == "done"
+    assert "gradient" in answer.transcript.lower()
+    assert answer.delivery["word_count"] >= 4 and answer.delivery["words_per_minute"] > 0
+    assert "gradient" in answer.detected["1"].lower(), answer.transcript  # heard, not typed
+    polled = client.get(url(session, "questions/1/transcript"), headers=HX).text
+    assert "hx-trigger" not in polled  # done: the polling stops
+    assert "words per minute" in polled and "Time to first word" in polled
+    assert 'hx-swap-oob="true"' in polled and "detected: “" in polled
+    run_worker()  # running it again changes nothing
+    assert Answer.objects.get().transcript == answer.transcript
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transcription_that_cannot_be_done_offers_a_retry(database_queue, webm):
+    make_bank()
+    client = Client()
+    session = speaking_interview(client)
+    upload(client, session, webm)
+    answer = Answer.objects.get()
+    default_storage.delete(answer.recording.name)  # the file is gone: no try can succeed
+    run_worker()
+    assert Answer.objects.get().transcription == "failed"
+    reveal = client.get(url(session, "questions/1/")).text
+    assert "could not be transcribed" in reveal and "Try transcribing again" in reveal
+    client.post(url(session, "questions/1/transcribe"))
+    assert Answer.objects.get().transcription == "pending"
+
+
+def test_the_transcript_is_in_the_summary_and_the_exports(client, bank, webm):
+    session = speaking_interview(client)
+    upload(client, session, webm)
+    Answer.objects.update(transcription="done", transcript="the chain rule gives every gradient")
+    assert "the chain rule gives every gradient" in client.get(url(session, "summary")).text
+    assert "the chain rule gives every gradient" in client.get("/history/export.json").text
+    assert "the chain rule gives every gradient" in client.get("/history/export.csv").content.decode()
+
+
+def finished_spoken(client, webm) -> InterviewSession:
+    session = start(client, count=1, answer_by="speaking")
+    client.get(url(session))
+    upload(client, session, webm)
+    client.post(url(session, "questions/1/score"), {"score": 4})
+    return session
+
+
+def test_a_shared_report_plays_recordings_only_when_the_candidate_opts_in(client, bank, webm):
+    session = finished_spoken(client, webm)
+    assert "Include my recordings" in client.get(url(session, "summary")).text
+    client.post(url(session, "share"), {"include_answers": "on"})
+    token = session.share_links.get().token
+    anyone = Client()
+    assert "<audio" not in anyone.get(f"/r/{token}/").text
+    assert anyone.get(f"/r/{token}/recordings/1").status_code == 404
+
+    client.post(url(session, "share"), {"include_answers": "on", "include_recordings": "on"})
+    token = session.share_links.live().get().token
+    assert 'aria-label="Recording of answer 1"' in anyone.get(f"/r/{token}/").text
+    played = anyone.get(f"/r/{token}/recordings/1")
+    assert played.status_code == 200 and b"".join(played.streaming_content) == webm
+    assert anyone.get(f"/r/{token}/recordings/2").status_code == 404
