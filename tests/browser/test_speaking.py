@@ -92,3 +92,33 @@ def test_a_candidate_answers_aloud_and_sees_what_was_heard(microphone_page, site
 
     recording_url = page.evaluate("document.querySelector('audio').src")
     assert Client().get(recording_url.replace(site, "")).status_code == 404
+
+
+def test_when_the_clock_reaches_zero_the_recording_stops_and_is_sent(microphone_page, site):
+    page = microphone_page
+    page.goto(site + "/")
+    page.get_by_label("Questions", exact=True).fill("1")
+    page.get_by_label("Seconds per answer").fill("10")
+    page.get_by_label("Speaking").check()
+    page.get_by_role("button", name="Start interview").click()
+    page.get_by_role("button", name="Start speaking").click()
+    expect(page.get_by_role("button", name="Done speaking")).to_be_visible()
+    # Nobody presses Done speaking: at 0 the recording is sent by itself.
+    expect(page.get_by_role("heading", name="Model answer")).to_be_visible(timeout=20_000)
+    expect(page.get_by_text("Time ran out")).to_be_visible()
+    answer = Answer.objects.get()
+    assert answer.is_spoken and answer.ran_out
+
+
+def test_without_a_microphone_the_candidate_is_told_and_can_type(page, site):
+    # The ordinary test browser has no fake microphone and no permission to use one.
+    page.goto(site + "/")
+    page.get_by_label("Questions", exact=True).fill("1")
+    page.get_by_label("Speaking").check()
+    page.get_by_role("button", name="Start interview").click()
+    page.get_by_role("button", name="Start speaking").click()
+    expect(page.get_by_text(re.compile(r"Type your answer instead; the clock keeps running"))).to_be_visible()
+    page.get_by_label("Your answer").fill("Typed after all")
+    page.get_by_role("button", name="Submit answer").click()
+    expect(page.get_by_role("heading", name="Model answer")).to_be_visible()
+    assert Answer.objects.get().text == "Typed after all"
