@@ -177,6 +177,28 @@ class ScoreForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.positions = {kp.position for kp in key_points}
 
+    @classmethod
+    def for_answer(cls, answer, key_points) -> ScoreForm:
+        """Until the candidate scores, the key points detected in the answer are ticked for them;
+        after that, their own ticks stand."""
+        covered = answer.covered if answer.score is not None else sorted(answer.detected_phrases)
+        return cls(
+            key_points=key_points, initial={"score": answer.score, "covered": covered, "note": answer.note}
+        )
+
+    def rows(self, key_points, detected: dict[int, str]) -> list[dict]:
+        """A row per key point for the reveal: its text, whether it is ticked, the phrase that detected it."""
+        ticked = {int(v) for v in self["covered"].value() or [] if str(v).isascii() and str(v).isdigit()}
+        return [
+            {
+                "position": p.position,
+                "text": p.text,
+                "ticked": p.position in ticked,
+                "detected": detected.get(p.position),
+            }
+            for p in key_points
+        ]
+
     def clean_covered(self) -> list[int]:
         """The ticked key points; anything that is not one of this question's points is dropped."""
         ticked = self.data.getlist("covered") if hasattr(self.data, "getlist") else []

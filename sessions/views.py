@@ -137,40 +137,38 @@ def runner_context(
         ),
     }
     if item.is_answered:
-        answer = item.answer
-        key_points = list(item.question.key_points.all())
-        detected = answer.detected_phrases
-        # Until the candidate scores, what was detected is ticked for them; after that, their ticks count.
-        covered = answer.covered if answer.score is not None else sorted(detected)
-        form = score_form or ScoreForm(
-            key_points=key_points, initial={"score": answer.score, "covered": covered, "note": answer.note}
-        )
-        ticked = {int(v) for v in form["covered"].value() or [] if str(v).isascii() and str(v).isdigit()}
-        context.update(
-            stage="reveal",
-            answer=answer,
-            score_form=form,
-            key_points=[
-                {
-                    "position": p.position,
-                    "text": p.text,
-                    "ticked": p.position in ticked,
-                    "detected": detected.get(p.position),
-                }
-                for p in key_points
-            ],
-            detected_count=len(detected),
-            suggestions=Score.suggestions(len(key_points)),
-            all_scored=all(i.is_answered and i.answer.score is not None for i in items if i.pk != item.pk),
-        )
-        if current is not None and current is not item and current.is_served and not current.is_answered:
-            # Looking back while the current question's clock runs: say so, and link straight back.
-            context["running"] = {"item": current, "clock": current.clock()}
+        context.update(reveal_context(items, item, current, score_form=score_form))
     else:
         seconds = session.seconds_per_answer
         # A curator's preview is never served: nothing of it is saved.
         clock = Clock(seconds, seconds * 1000) if preview else item.clock()
         context.update(stage="question", clock=clock, draft=draft, answer_max_chars=ANSWER_MAX_CHARS)
+    return context
+
+
+def reveal_context(
+    items: list[InterviewQuestion],
+    item: InterviewQuestion,
+    current: InterviewQuestion | None,
+    *,
+    score_form: ScoreForm | None,
+) -> dict:
+    """The reveal of an answered question: model answer, key points (detected ones ticked), the score."""
+    answer = item.answer
+    key_points = list(item.question.key_points.all())
+    form = score_form or ScoreForm.for_answer(answer, key_points)
+    context = {
+        "stage": "reveal",
+        "answer": answer,
+        "score_form": form,
+        "key_points": form.rows(key_points, answer.detected_phrases),
+        "detected_count": len(answer.detected),
+        "suggestions": Score.suggestions(len(key_points)),
+        "all_scored": all(i.is_answered and i.answer.score is not None for i in items if i.pk != item.pk),
+    }
+    if current is not None and current is not item and current.is_served and not current.is_answered:
+        # Looking back while the current question's clock runs: say so, and link straight back.
+        context["running"] = {"item": current, "clock": current.clock()}
     return context
 
 
