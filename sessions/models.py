@@ -126,9 +126,13 @@ class InterviewSessionQuerySet(OwnedQuerySet):
         transaction.on_commit(lambda: [storage.delete(name) for name in names])
         return count
 
+    def with_filters(self) -> InterviewSessionQuerySet:
+        """With the topic, level and company it was started with (pages that name them)."""
+        return self.select_related("topic", "level", "company")
+
     def get_owned_or_404(self, owner: Owner, pk) -> InterviewSession:
         """The interview ``pk`` if it belongs to ``owner``, else 404 (never 403: no hint it exists)."""
-        return get_object_or_404(self.owned_by(owner).select_related("topic", "level", "company"), pk=pk)
+        return get_object_or_404(self.owned_by(owner), pk=pk)
 
 
 # Where an anonymous candidate's random token lives in their Django session.
@@ -242,7 +246,10 @@ class InterviewSession(models.Model):
     def item(self, position: int, *, key_points: bool = False) -> InterviewQuestion:
         """One question of this interview with what the runner shows of it (else 404): a fixed
         number of queries, whatever the interview's length."""
-        item = self.items.shown_with_answers(key_points=key_points).filter(position=position).first()
+        # The runner caches each question's tags (templates/sessions/run.html): not read here.
+        item = (
+            self.items.shown_with_answers(key_points=key_points, tags=False).filter(position=position).first()
+        )
         if item is None:
             raise Http404("No such question in this interview")
         item.session = self
@@ -257,10 +264,10 @@ class InterviewSession(models.Model):
 
 
 class InterviewQuestionQuerySet(models.QuerySet):
-    def shown_with_answers(self, *, key_points: bool = False) -> InterviewQuestionQuerySet:
-        """With everything a page shows of a question and its answer. Key points only when asked for:
-        the question page does not show them."""
-        prefetch: list = ["question__topics", "question__companies"]
+    def shown_with_answers(self, *, key_points: bool = False, tags: bool = True) -> InterviewQuestionQuerySet:
+        """With everything a page shows of a question and its answer. Key points only when asked for
+        (the question page does not show them); tags (topics, companies) unless the page caches them."""
+        prefetch: list = ["question__topics", "question__companies"] if tags else []
         if key_points:
             prefetch.append(Prefetch("question__key_points", queryset=KeyPoint.objects.order_by("position")))
         return self.select_related("question__level", "answer").prefetch_related(*prefetch)

@@ -207,7 +207,7 @@ def review(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
     session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
     if not session.is_active:
         return redirect("sessions:summary", pk=session.pk)
-    item = session.items.shown_with_answers().filter(position=position, answer__isnull=False).first()
+    item = session.items.shown_with_answers(tags=False).filter(position=position, answer__isnull=False).first()
     if item is None:
         return redirect("sessions:run", pk=session.pk)
     return render_runner(request, runner_context(session, session.progress(), item))
@@ -360,7 +360,7 @@ def abandon(request: HttpRequest, pk: UUID) -> HttpResponseBase:
 @require_GET
 def summary(request: HttpRequest, pk: UUID) -> HttpResponseBase:
     """sessions/summary.html: overall score, time, a row per question, per-topic breakdown."""
-    session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
+    session = InterviewSession.objects.with_filters().get_owned_or_404(Owner.from_request(request), pk)
     share = session.share_links.live().first()
     report = Report.of(session)
     has_recordings = any(i.is_answered and i.answer.is_spoken for i in report.items)
