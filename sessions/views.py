@@ -207,7 +207,9 @@ def review(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
     session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
     if not session.is_active:
         return redirect("sessions:summary", pk=session.pk)
-    item = session.items.shown_with_answers(tags=False).filter(position=position, answer__isnull=False).first()
+    item = (
+        session.items.shown_with_answers(tags=False).filter(position=position, answer__isnull=False).first()
+    )
     if item is None:
         return redirect("sessions:run", pk=session.pk)
     return render_runner(request, runner_context(session, session.progress(), item))
