@@ -173,6 +173,10 @@ class ScoreForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
+    # The reveal draws its own radios for this field: number and word apart, so a phone can show
+    # the five side by side.
+    scale = list(Score)
+
     def __init__(self, *args, key_points=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.positions = {kp.position for kp in key_points}
