@@ -16,12 +16,21 @@ from . import services
 from .models import Owner
 
 
+class SignupForm(UserCreationForm):
+    """Django's sign-up form, with each error beside the field it concerns."""
+
+    def validate_password_for_user(self, user, **kwargs) -> None:
+        # Django files the password rules' errors ("too short", "too common") under the second
+        # field; they are about the password itself, so they go beside it.
+        super().validate_password_for_user(user, password_field_name="password1")  # noqa: S106 - a field name
+
+
 @require_http_methods(["GET", "POST"])
 def signup(request: HttpRequest) -> HttpResponseBase:
     """registration/signup.html: username + password; keeps this browser's anonymous interviews."""
     if request.user.is_authenticated:
         return redirect("home")
-    form = UserCreationForm(request.POST or None)
+    form = SignupForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         # Counted once the form is valid: typing mistakes do not use up a network's allowance.
         verdict = throttle.SIGNUPS.hit(throttle.address_of(request))
@@ -45,7 +54,7 @@ def signup_refused(request: HttpRequest, verdict: throttle.Verdict, *, username:
         heading="Too many sign-ups",
         explanation="Many accounts have been created from your network recently, so signing up is paused.",
         retry_form="registration/signup.html#signup-form",
-        context={"form": UserCreationForm(initial={"username": username})},
+        context={"form": SignupForm(initial={"username": username})},
     )
 
 

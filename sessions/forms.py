@@ -213,9 +213,8 @@ class ScoreForm(forms.Form):
 
 
 class ShareForm(forms.Form):
-    include_answers = forms.BooleanField(
-        label="Include my typed answers and notes", required=False, initial=True
-    )
+    # Everything private is left out unless the candidate ticks it: a link is easily forwarded.
+    include_answers = forms.BooleanField(label="Include my typed answers and notes", required=False)
     include_recordings = forms.BooleanField(label="Include my recordings", required=False, initial=False)
     show_name = forms.BooleanField(label="Show my username", required=False)
     expires_days = WholeNumberField(

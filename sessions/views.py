@@ -19,7 +19,6 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -39,7 +38,6 @@ from .models import (
     InterviewSession,
     Owner,
     Progress,
-    ReviewCard,
     Score,
 )
 from .reports import Report
@@ -56,17 +54,17 @@ def home(request: HttpRequest) -> HttpResponse:
         "answer_by": AnswerBy.remembered(request),
     }
     form = StartForm(request.GET or None, initial=initial)
-    owner = Owner.from_request(request)
+    return render(request, "home.html", home_context(request, form))
+
+
+def home_context(request: HttpRequest, form: StartForm, **extra) -> dict:
+    """What home.html shows around ``form``: the home page and the start form's 400 share it."""
     unfinished = (
-        InterviewSession.objects.owned_by(owner).active().select_related("topic", "level", "company")[:5]
+        InterviewSession.objects.owned_by(Owner.from_request(request))
+        .active()
+        .select_related("topic", "level", "company")[:5]
     )
-    context = {
-        "form": form,
-        "match_count": form.filters().questions().count(),
-        "unfinished": unfinished,
-        "due_count": ReviewCard.objects.owned_by(owner).filter(due__lte=timezone.now()).count(),
-    }
-    return render(request, "home.html", context)
+    return {**limits.start_page_context(request, form), "unfinished": unfinished, **extra}
 
 
 @require_GET
@@ -81,8 +79,7 @@ def matching(request: HttpRequest) -> HttpResponse:
 def start(request: HttpRequest) -> HttpResponseBase:
     form = StartForm(request.POST)
     if not form.is_valid():
-        context = {"form": form, "match_count": form.filters().questions().count()}
-        return render(request, "home.html", context, status=400)
+        return render(request, "home.html", home_context(request, form), status=400)
     data = form.cleaned_data
     # Remembered for the next interview's form.
     AnswerBy.remember(request, data["answer_by"])
@@ -98,11 +95,14 @@ def start(request: HttpRequest) -> HttpResponseBase:
             answer_by=data["answer_by"],
         )
     except services.NoMatchingQuestions:
+        # Said once, in the alert: the live count below it stays empty until a filter changes.
         form.add_error(
             None,
-            "No published question matches these filters, so no interview was started. Choose fewer filters.",
+            "No published question matches these filters, so no interview was started. "
+            "Choose “Any” for one of them.",
         )
-        return render(request, "home.html", {"form": form, "match_count": 0}, status=400)
+        context = home_context(request, form, match_count=0, no_match_refused=True)
+        return render(request, "home.html", context, status=400)
     return redirect("sessions:run", pk=session.pk)
 
 

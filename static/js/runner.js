@@ -146,6 +146,8 @@
   function setUp(root) {
     var runner = root.id === "runner" ? root : root.querySelector("#runner");
     if (!runner) return;
+    // Sentences that promise what only this script does (shortcuts, sending at 0) start hidden.
+    runner.querySelectorAll("[data-needs-js]").forEach(function (el) { el.hidden = false; });
     keepDraft(runner);
     if (window.prepsiteSpeak) window.prepsiteSpeak.setUp(runner);
     startTimer(runner);

@@ -1,6 +1,8 @@
 // "Copy link" on the interview summary: copies the share link, and says so.
 (function () {
   "use strict";
+  // The button starts hidden: without this script it would do nothing.
+  document.querySelectorAll("[data-needs-js]").forEach(function (el) { el.hidden = false; });
   document.addEventListener("click", function (event) {
     var button = event.target.closest("[data-copy]");
     if (!button) return;

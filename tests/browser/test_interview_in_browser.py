@@ -102,6 +102,8 @@ def test_a_shared_report_opens_in_a_fresh_browser(page, site, browser):
     page.get_by_role("button", name="Finish interview").click()
     expect(page.get_by_role("heading", name="Interview summary")).to_be_visible()
 
+    expect(page.get_by_label("Include my typed answers and notes")).not_to_be_checked()  # private by default
+    page.get_by_label("Include my typed answers and notes").check()
     page.get_by_role("button", name="Create share link").click()
     link = page.get_by_label("Share link").input_value()
     assert "/r/" in link

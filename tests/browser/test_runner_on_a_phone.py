@@ -73,6 +73,7 @@ def test_on_a_phone_the_score_and_next_are_on_screen_right_after_the_reveal(page
 def test_on_a_phone_the_bar_covers_nothing_at_the_end_of_the_page(page, site):
     page.set_viewport_size(PHONE)
     answer_first_question(page, site)
+    expect(page.get_by_text("Keyboard:")).to_be_visible()  # the script has set the page up: its final height
     page.evaluate("window.scrollTo(0, document.documentElement.scrollHeight)")
     page.wait_for_timeout(100)
     bar_top = page.locator("[data-score-bar]").bounding_box()["y"]
