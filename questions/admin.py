@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied
@@ -15,14 +17,18 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
+from django.utils.timesince import timesince
 
-from . import curation, exporter, importer
+from . import curation, exporter, importer, markdown
 from .bankformat import COMPANY, LEVEL, QUESTION, SOURCE, TOPIC, Phrases, Text
 from .models import Company, FollowUp, KeyPoint, Level, PendingImport, Question, Sighting, Source, Topic
 
 IMPORT_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
+PROMPT_COLUMN_CHARS = 70
 
 
 class PhrasesField(forms.CharField):
@@ -130,6 +136,13 @@ class KeyPointInline(admin.TabularInline):
     min_num = 1
     ordering = ["position"]
 
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # A key point is a sentence of up to 300 characters: a wrapping box as wide as the table
+        # (css/admin.css), not a one-line input that shows its first twenty.
+        if db_field.name == "text":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 2, "class": "key-point-text"})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
 
 class FollowUpInline(admin.StackedInline):
     model = FollowUp
@@ -145,7 +158,6 @@ class SightingInline(admin.TabularInline):
     form = checked_form(QUESTION.row_rules("seen_in"))
     extra = 0
     autocomplete_fields = ["source"]
-    verbose_name = "sighting in a source guide"
 
 
 # --- filters that help curation -------------------------------------------------------
@@ -221,9 +233,15 @@ class CompanyChoiceForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(
-        label="YAML file", help_text="The same format as fixtures/ (see docs/yaml-format.md)."
-    )
+    file = forms.FileField(label="YAML file")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = format_html(
+            'The same format as the bank\'s files in fixtures/: see <a href="{}">the YAML format</a> '
+            "(docs/yaml-format.md). Every problem of the file is listed at once, with its line.",
+            reverse("admin:questions_question_import_format"),
+        )
 
 
 def relation_action(relation: str, key: str, form_class: type[forms.Form], *, add: bool):
@@ -257,17 +275,15 @@ def relation_action(relation: str, key: str, form_class: type[forms.Form], *, ad
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     form = checked_form(QUESTION.text_rules())
+    # What fits beside the navigation and the filters at 1280 px. Topics, companies and the
+    # overtime rate have their own filters; the change page shows every figure.
     list_display = [
-        "prompt",
+        "short_prompt",
         "level",
-        "topic_list",
-        "company_list",
         "status",
         "seen_in",
         "times_asked",
-        "times_answered",
         "average_score",
-        "overtime",
         "last_asked",
     ]
     list_filter = [
@@ -333,7 +349,19 @@ class QuestionAdmin(admin.ModelAdmin):
         qs = super().get_queryset(request).prefetch_related("topics", "companies")
         return curation.with_stats(qs)
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     # --- columns --------------------------------------------------------------------
+
+    @admin.display(description="prompt", ordering="prompt")
+    def short_prompt(self, question: Question) -> str:
+        # The whole prompt stays one hover (and the change page) away.
+        return format_html(
+            '<span title="{}">{}</span>',
+            question.prompt,
+            Truncator(question.prompt).chars(PROMPT_COLUMN_CHARS),
+        )
 
     @admin.display(description="topics")
     def topic_list(self, question: Question) -> str:
@@ -364,8 +392,16 @@ class QuestionAdmin(admin.ModelAdmin):
         return f"{question.overtime_rate:.0%}" if question.overtime_rate is not None else "–"
 
     @admin.display(description="last asked", ordering="last_asked")
-    def last_asked(self, question: Question):
-        return question.last_asked or "–"
+    def last_asked(self, question: Question) -> str:
+        if question.last_asked is None:
+            return "–"
+        when = timezone.localtime(question.last_asked)
+        return format_html(
+            '<time datetime="{}">{}</time><br><span class="quiet">{} ago</span>',
+            when.isoformat(),
+            date_format(when, "j M Y"),
+            timesince(when, depth=1),
+        )
 
     @admin.display(description="preview")
     def preview_links(self, question: Question) -> str:
@@ -523,6 +559,11 @@ class QuestionAdmin(admin.ModelAdmin):
     def get_urls(self):
         extra = [
             path("import/", self.admin_site.admin_view(self.import_view), name="questions_question_import"),
+            path(
+                "import/format/",
+                self.admin_site.admin_view(self.import_format_view),
+                name="questions_question_import_format",
+            ),
         ]
         return extra + super().get_urls()
 
@@ -530,7 +571,13 @@ class QuestionAdmin(admin.ModelAdmin):
         return request.user.has_perm("questions.import_questions")
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {**(extra_context or {}), "can_import": self.has_import_permission(request)}
+        extra_context = {
+            **(extra_context or {}),
+            "can_import": self.has_import_permission(request),
+            # The widest table of the admin: beside the filters, the navigation sidebar would leave
+            # it 630 px at 1280 px. The breadcrumbs lead back; other pages keep the sidebar.
+            "is_nav_sidebar_enabled": False,
+        }
         return super().changelist_view(request, extra_context)
 
     def import_view(self, request: HttpRequest) -> HttpResponseBase:
@@ -565,6 +612,18 @@ class QuestionAdmin(admin.ModelAdmin):
                 ]
                 context.update(report=report, token=pending.token, duplicates=[d for d in duplicates if d[2]])
         return TemplateResponse(request, "admin/questions/question/import.html", context)
+
+    def import_format_view(self, request: HttpRequest) -> HttpResponseBase:
+        """admin/questions/question/import_format.html: docs/yaml-format.md, as the import's help."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        text = (Path(settings.BASE_DIR) / "docs" / "yaml-format.md").read_text(encoding="utf-8")
+        context = {
+            **self._import_context(request),
+            "title": "The question bank's YAML format",
+            "format_html": markdown.render_page(text),
+        }
+        return TemplateResponse(request, "admin/questions/question/import_format.html", context)
 
     def _import_context(self, request: HttpRequest) -> dict:
         return {

@@ -678,6 +678,9 @@ class Bank:
     items: dict[str, dict[str, Item]] = field(default_factory=lambda: {name: {} for name in SECTIONS})
     problems: list[Problem] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    # Items refused for a problem, with the fields that did pass: their references are still
+    # checked (and their slugs still count as defined), so one run reports every problem.
+    rejected: dict[str, list[Item]] = field(default_factory=lambda: {name: [] for name in SECTIONS})
 
     @property
     def ok(self) -> bool:
@@ -688,9 +691,17 @@ def check_mapping(
     out: Reporter, raw: Any, line: int, fields: tuple[Field, ...], what: str
 ) -> dict[str, Any] | None:
     """The clean values of one mapping's fields, or None after reporting its problems."""
+    clean, ok = check_fields(out, raw, line, fields, what)
+    return clean if ok else None
+
+
+def check_fields(
+    out: Reporter, raw: Any, line: int, fields: tuple[Field, ...], what: str
+) -> tuple[dict[str, Any], bool]:
+    """The clean values of the fields that passed, and whether all of them did (problems reported)."""
     if not isinstance(raw, dict):
         out.problem(line, f"{what} must be a mapping of keys to values, not {type_name(raw)}")
-        return None
+        return {}, False
     names = [f.name for f in fields]
     key_lines = raw.key_lines if isinstance(raw, LineDict) else {}
     ok = True
@@ -711,7 +722,7 @@ def check_mapping(
             ok = False
         else:
             clean[f.name] = got
-    return clean if ok else None
+    return clean, ok
 
 
 class _FileChecker:
@@ -748,8 +759,12 @@ class _FileChecker:
             for index, (raw, item_line) in enumerate(zip(entries, lines, strict=True), start=1):
                 slug = raw.get("slug") if isinstance(raw, dict) else None
                 what = f"{section.singular} " + (repr(slug) if isinstance(slug, str) else f"#{index}")
-                data = check_mapping(self, raw, item_line, section.fields, what)
-                if data is None:
+                data, ok = check_fields(self, raw, item_line, section.fields, what)
+                if not ok:
+                    if isinstance(data.get("slug"), str):
+                        self.bank.rejected[section.name].append(
+                            Item(section.name, data, self.path, item_line)
+                        )
                     continue
                 seen = self.bank.items[section.name].get(data["slug"])
                 if seen:

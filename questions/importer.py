@@ -73,9 +73,8 @@ def load(paths: Sequence[str | Path]) -> Bank:
     bank = Bank(problems=problems, files=[str(p) for p in files])
     for path in files:
         add_document(bank, path=path)
-    if bank.items["questions"]:
-        # Also when other items had problems, so one run reports as much as it can.
-        check_references(bank)
+    # Also when other items had problems, so one run reports as much as it can.
+    check_references(bank)
     return bank
 
 
@@ -83,8 +82,7 @@ def load_bytes(data: bytes, name: str) -> Bank:
     """Validate one uploaded file (the admin's import) exactly as :func:`load` validates files."""
     bank = Bank(files=[name])
     add_document(bank, data=data, name=name)
-    if bank.items["questions"]:
-        check_references(bank)
+    check_references(bank)
     return bank
 
 
@@ -100,15 +98,25 @@ def add_document(bank: Bank, *, path: Path | None = None, data: bytes | None = N
 
 
 def check_references(bank: Bank) -> None:
-    """Every slug a question names must exist, in the files or the database."""
+    """Every slug a question names must exist, in the files or the database.
+
+    Questions refused for another problem are checked too (with the fields that passed), so a
+    curator sees every problem of a file at once; an item that is itself faulty counts as
+    defined, so what names it is not also called unknown.
+    """
+    to_check = [*bank.items["questions"].values(), *bank.rejected["questions"]]
+    if not to_check:
+        return
     questions = SECTIONS["questions"]
     known = {
-        name: set(bank.items[name]) | set(section.model.objects.values_list("slug", flat=True))
+        name: set(bank.items[name])
+        | {item.slug for item in bank.rejected[name]}
+        | set(section.model.objects.values_list("slug", flat=True))
         for name, section in SECTIONS.items()
         if name != "questions"
     }
     places: dict[tuple[str, int], Item] = {}
-    for item in bank.items["questions"].values():
+    for item in to_check:
         q = item.data
         for section, slug in questions.references(q):
             if slug not in known[section]:

@@ -131,3 +131,13 @@ def render(text: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
     )
+
+
+def render_page(text: str) -> str:
+    """One of the repository's own docs (the YAML format, for the admin's import) as HTML.
+
+    Written by us, not by curators, but sanitised all the same; unlike an answer it keeps
+    its page headings.
+    """
+    html = md.markdown(text, extensions=["fenced_code", "tables", "sane_lists"])
+    return nh3.clean(html, tags=ALLOWED_TAGS | {"h1", "h2"}, attributes=ALLOWED_ATTRIBUTES)

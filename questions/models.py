@@ -218,6 +218,8 @@ class Sighting(models.Model):
 
     class Meta:
         ordering = ["source__slug", "number"]
+        verbose_name = "sighting in a source guide"
+        verbose_name_plural = "sightings in source guides"
         constraints = [
             # A guide's question is one bank question: duplicates are merged.
             models.UniqueConstraint(fields=["source", "number"], name="sighting_unique_place"),

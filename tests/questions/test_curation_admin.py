@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import yaml
@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from questions.admin import QuestionAdmin
 from questions.models import Company, Level, Question, Topic
 from sessions.models import Answer, InterviewQuestion, InterviewSession
 from tests.conftest import QUESTIONS, TAXONOMY
@@ -56,21 +57,31 @@ def test_each_question_shows_how_candidates_do(admin_client, small_bank):
     assert pooling.overtime_rate == pytest.approx(0.5)
     assert pooling.last_asked == T0
     html = response.text
-    for header in ["Asked", "Answered", "Avg score", "Overtime", "Last asked"]:
+    for header in ["Asked", "Avg score", "Last asked"]:
         assert header in html
-    assert "50%" in html and "2.0" in html
+    assert "2.0" in html
 
     change = admin_client.get(
         f"/admin/questions/question/{Question.objects.get(slug='pooling').pk}/change/"
     ).text
-    assert "How candidates do" in change and "50%" in change
+    assert "How candidates do" in change and "50%" in change and "Answered" in change
+
+
+def test_last_asked_reads_as_a_date_and_how_long_ago(admin_client, small_bank, time_machine):
+    use(Question.objects.get(slug="pooling"), [(3, False)])  # served at T0
+    time_machine.move_to(T0 + timedelta(days=3, hours=2), tick=False)
+    html = admin_client.get(CHANGELIST).text
+    when = '<time datetime="2026-11-02T09:00:00+00:00">2 Nov 2026</time>'
+    assert f'{when}<br><span class="quiet">3\xa0days ago</span>' in html  # timesince's no-break space
+    pooling = Question.objects.get(slug="pooling")
+    change = admin_client.get(f"/admin/questions/question/{pooling.pk}/change/").text
+    assert "3\xa0days ago" in change
 
 
 def test_stats_columns_sort(admin_client, small_bank):
     use(Question.objects.get(slug="pooling"), [(1, False)])
     use(Question.objects.get(slug="backpropagation"), [(5, False)])
-    avg_column = 1 + ["prompt", "level", "topic_list", "company_list", "status", "seen_in", "times_asked",
-                      "times_answered", "average_score"].index("average_score")  # fmt: skip
+    avg_column = 1 + QuestionAdmin.list_display.index("average_score")
     assert rows(admin_client.get(f"{CHANGELIST}?o={avg_column}")) == ["pooling", "backpropagation"]
     assert rows(admin_client.get(f"{CHANGELIST}?o=-{avg_column}")) == ["backpropagation", "pooling"]
 
@@ -194,6 +205,32 @@ def test_import_shows_every_error_with_its_line_and_writes_nothing(admin_client,
     assert "bad.yaml:12:" in html and "unknown key" in html
     assert "Nothing was imported" in html
     assert "Confirm import" not in html
+
+
+def test_import_lists_every_problem_of_one_question_at_once(admin_client, small_bank):
+    bad = QUESTIONS.replace("level: entry", "level: beginner").replace("why_asked:", "why:")
+    html = upload(admin_client, "bad.yaml", bad).text
+    assert "question &#x27;backpropagation&#x27;: unknown key &#x27;why&#x27;" in html
+    assert "question &#x27;backpropagation&#x27;: unknown level &#x27;beginner&#x27;" in html
+    assert "bad.yaml: 2 problems. Nothing was imported." in html
+
+
+def test_the_import_help_links_to_the_format_which_the_admin_shows(admin_client, small_bank):
+    html = admin_client.get("/admin/questions/question/import/").text
+    assert '<a href="/admin/questions/question/import/format/">the YAML format</a>' in html
+    page = admin_client.get("/admin/questions/question/import/format/").text
+    assert (
+        "<h1>The question bank&#x27;s YAML format</h1>" in page
+        or "<h1>The question bank's YAML format</h1>" in page
+    )
+    assert "<table>" in page and "key_points" in page  # the generated field table
+    assert "do not edit -->" not in page  # the doc's table markers are comments, not text
+
+
+def test_the_format_page_is_for_curators_who_may_import(client, django_user_model, small_bank):
+    staff = django_user_model.objects.create_user("sam", password="x", is_staff=True)
+    client.force_login(staff)
+    assert client.get("/admin/questions/question/import/format/").status_code == 403
 
 
 def test_import_warns_about_near_duplicates(admin_client, small_bank):

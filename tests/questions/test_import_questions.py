@@ -318,3 +318,27 @@ def test_the_command_exits_non_zero_without_a_traceback(tmp_path):
     assert result.returncode == 1
     assert f"{bad}:3: invalid YAML" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_one_question_with_several_problems_reports_them_all_at_once(write_yaml):
+    # The same question: a bad field and an unknown level, an unknown topic and a source that does
+    # not exist. Fixing the first must not be needed to see the others.
+    text = (
+        QUESTIONS.replace("level: entry", "level: beginner")
+        .replace("topics: [training]", "topics: [trainin]")
+        .replace("why_asked:", "why:")
+        .replace("source: guide-b, number: 3", "source: guide-z, number: 3")
+    )
+    stderr, _ = failing_import(write_yaml("00.yaml", TAXONOMY), write_yaml("10.yaml", text))
+    assert "question 'backpropagation': unknown key 'why'" in stderr
+    assert "question 'backpropagation': unknown level 'beginner'" in stderr
+    assert "question 'backpropagation': unknown topic 'trainin' (did you mean 'training'?)" in stderr
+    assert "question 'backpropagation': unknown source 'guide-z'" in stderr
+    assert nothing_written()
+
+
+def test_a_question_naming_an_item_that_is_itself_faulty_is_not_also_called_unknown(write_yaml):
+    taxonomy = TAXONOMY.replace("name: Entry level, rank: 1}", "name: Entry level}")
+    stderr, _ = failing_import(write_yaml("00.yaml", taxonomy), write_yaml("10.yaml", QUESTIONS))
+    assert "level 'entry': missing required field 'rank'" in stderr
+    assert "unknown level 'entry'" not in stderr
