@@ -1,4 +1,4 @@
-"""The bank is meant to be said aloud: every opening paragraph fits in about 30 seconds.
+"""The bank is said aloud: openings fit in about 30 seconds, and every question has follow-ups.
 
 Read straight from the YAML (every ``fixtures/bank/*.yaml``, so files added later are checked
 too) rather than through the importer, so these checks do not depend on which fields the
@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from questions import originality
 from tests.conftest import FIXTURES
 
 # About 30 seconds of speech at an interview pace (~160 words a minute), with room to breathe.
@@ -63,3 +64,34 @@ def test_every_opening_is_sayable_in_30_seconds():
     assert offenders == [], f"{len(offenders)} opening(s) over {OPENING_MAX_WORDS} words:\n" + "\n".join(
         offenders
     )
+
+
+# --- follow-ups: what the interviewer asks next -----------------------------------------------------
+
+
+def test_every_question_has_a_follow_up():
+    missing = [f"{name}: {q['slug']}" for name, q in bank_questions() if not q.get("follow_ups")]
+    if missing:
+        print("\n".join(["Questions without follow-ups:", *missing]))
+    assert missing == [], f"{len(missing)} question(s) without follow-ups:\n" + "\n".join(missing)
+
+
+def test_follow_ups_probe_further_instead_of_repeating_the_question():
+    repeated = [
+        f"{name}: {q['slug']}"
+        for name, q in bank_questions()
+        for follow_up in q.get("follow_ups") or []
+        if " ".join(follow_up["question"].casefold().split()) == " ".join(q["prompt"].casefold().split())
+    ]
+    assert repeated == []
+
+
+def test_no_run_of_twelve_words_in_a_follow_up_is_copied_from_a_guide(seeds):
+    runs = originality.seed_runs(seeds)
+    copied = {}
+    for name, q in bank_questions():
+        texts = [part for f in q.get("follow_ups") or [] for part in (f["question"], f["answer"])]
+        hits = originality.copied_runs(texts, runs)
+        if hits:
+            copied[f"{name}: {q['slug']}"] = hits
+    assert copied == {}
