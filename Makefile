@@ -10,7 +10,7 @@ PORT   ?= 8000
 # Local development mode (see prepsite/settings.py). Production never sets this.
 DEV := DJANGO_DEBUG=1
 
-.PHONY: help install run serve migrate bank test lint superuser bench bench-history load clean
+.PHONY: help install run serve migrate bank test lint superuser bench bench-history load clean bench-peer bench-pages cluster-load
 
 help:
 	@echo "make run        set up (venv, install, migrate, import the bank) and serve on http://$(HOST):$(PORT)"
@@ -84,3 +84,10 @@ $(VENV)/.installed-load: $(VENV)/.installed
 
 load: $(VENV)/.installed-load
 	LOAD_DATABASE_URL=$(LOAD_DATABASE_URL) $(BIN)/python bench/load.py
+
+# prepsite's runner against a peer Django quiz app (django-mcq 0.4 in a throw-away venv) and
+# against /healthz, wrk in interleaved rounds (bench/peer.py). PEER_DATABASE_URL=postgres://...
+# adds prepsite on PostgreSQL to the same rounds. PEER_ARGS="--rounds 5 --seconds 10" etc.
+bench-peer: install
+	@command -v wrk >/dev/null || { echo "bench-peer needs wrk: apt-get install wrk"; exit 1; }
+	PEER_DATABASE_URL=$(PEER_DATABASE_URL) $(BIN)/python bench/peer.py $(PEER_ARGS)
