@@ -547,13 +547,15 @@ def measure(tmp: Path, args: argparse.Namespace) -> int:
         )
 
     def ratio_line(name: str, top: str, bottom: str) -> None:
+        # Each round's ratio compares two runs seconds apart: the noise of a shared machine mostly cancels.
         per_round = [a["rps"] / b["rps"] for a, b in zip(results[top], results[bottom], strict=True)]
         print(
-            f"{name:<50}{median(top) / median(bottom):>7.2f}   "
-            f"(per round {min(per_round):.2f}-{max(per_round):.2f})"
+            f"{name:<50}{statistics.median(per_round):>7.2f}   "
+            f"(per round {min(per_round):.2f}-{max(per_round):.2f}; "
+            f"of the medians {median(top) / median(bottom):.2f})"
         )
 
-    print("\nratios of req/s (medians; per-round range in brackets)")
+    print("\nratios of req/s (the median of the per-round ratios; their range; the ratio of the medians)")
     for site in sites:
         v = site.vendor
         ratio_line(
