@@ -91,3 +91,14 @@ load: $(VENV)/.installed-load
 bench-peer: install
 	@command -v wrk >/dev/null || { echo "bench-peer needs wrk: apt-get install wrk"; exit 1; }
 	PEER_DATABASE_URL=$(PEER_DATABASE_URL) $(BIN)/python bench/peer.py $(PEER_ARGS)
+
+# Home, history and bank pages with 10,000 questions and 1,000 interviews, against their budgets
+# (bench/pages.py; BENCH_DATABASE_URL=postgres://... for PostgreSQL).
+bench-pages: install
+	$(DEV) $(BIN)/python bench/pages.py
+
+# Two app servers behind HAProxy on PostgreSQL + Redis + an RQ worker, 300 candidates through the
+# balancer, then the audits (bench/cluster.py, docs/deploy.md). Needs haproxy (apt-get install haproxy).
+cluster-load: $(VENV)/.installed-load
+	@command -v haproxy >/dev/null || { echo "cluster-load needs haproxy: apt-get install haproxy"; exit 1; }
+	$(BIN)/python bench/cluster.py
