@@ -185,12 +185,19 @@ if os.environ.get("DATABASE_URL"):
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
         DATABASES["default"]["CONN_MAX_AGE"] = 0
-    elif (
-        DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and PREPSITE_DB_STATEMENT_TIMEOUT_MS
-    ):
-        DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
-            f"-c statement_timeout={PREPSITE_DB_STATEMENT_TIMEOUT_MS}"
-        )
+    elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        if PREPSITE_DB_STATEMENT_TIMEOUT_MS:
+            options["options"] = f"-c statement_timeout={PREPSITE_DB_STATEMENT_TIMEOUT_MS}"
+        # Django's built-in psycopg pool, one per worker process: a request borrows a connection
+        # that is already open instead of paying PostgreSQL's connection start-up (several ms).
+        # Size it to the worker's threads (docs/deploy.md); 0 turns it off (e.g. behind PgBouncer
+        # in transaction mode, which pools for every app server at once).
+        PREPSITE_DB_POOL_MAX = env_int("PREPSITE_DB_POOL_MAX", env_int("GUNICORN_THREADS", 8))
+        if PREPSITE_DB_POOL_MAX:
+            options["pool"] = {"min_size": 1, "max_size": PREPSITE_DB_POOL_MAX, "timeout": 10}
+            DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
+            DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
 else:
     (BASE_DIR / "var").mkdir(exist_ok=True)
     DATABASES = {

@@ -20,7 +20,7 @@ from django.utils.safestring import mark_safe
 
 from . import curation, exporter, importer
 from .bankformat import COMPANY, LEVEL, QUESTION, SOURCE, TOPIC, Phrases, Text
-from .models import Company, KeyPoint, Level, PendingImport, Question, Sighting, Source, Topic
+from .models import Company, FollowUp, KeyPoint, Level, PendingImport, Question, Sighting, Source, Topic
 
 IMPORT_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
@@ -129,6 +129,15 @@ class KeyPointInline(admin.TabularInline):
     extra = 1
     min_num = 1
     ordering = ["position"]
+
+
+class FollowUpInline(admin.StackedInline):
+    model = FollowUp
+    form = checked_form(QUESTION.row_rules("follow_ups"))
+    extra = 0
+    max_num = QUESTION.field("follow_ups").type.max_items
+    ordering = ["position"]
+    fields = ["position", "prompt", "answer"]
 
 
 class SightingInline(admin.TabularInline):
@@ -275,7 +284,7 @@ class QuestionAdmin(admin.ModelAdmin):
     search_fields = ["prompt", "answer", "slug"]
     prepopulated_fields = {"slug": ["prompt"]}
     filter_horizontal = ["topics", "companies"]
-    inlines = [KeyPointInline, SightingInline]
+    inlines = [KeyPointInline, FollowUpInline, SightingInline]
     actions = [
         "publish",
         "unpublish",

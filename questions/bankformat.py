@@ -90,6 +90,7 @@ class Text:
     max_length: int | None = None
     slug: bool = False
     markdown: bool = False  # rendered to HTML, stored beside the text in ``<column>_html``
+    ends_with: str = ""  # e.g. "?" for a question
     empty: Any = ""
 
     def check(self, out: Reporter, value: Any, line: int, what: str, name: str, *, required: bool) -> Any:
@@ -126,12 +127,15 @@ class Text:
                 validate_slug(value)
             except ValidationError:
                 return f"{value!r} is not a slug (letters, digits, - and _ only)"
+        if self.ends_with and not value.endswith(self.ends_with):
+            return f"must end with {self.ends_with!r}"
         if self.markdown:
             return markdown.problem(value)
         return None
 
     def describe(self) -> str:
-        return "slug" if self.slug else "Markdown" if self.markdown else "text"
+        kind = "slug" if self.slug else "Markdown" if self.markdown else "text"
+        return f"{kind} ending in `{self.ends_with}`" if self.ends_with else kind
 
 
 @dataclass(frozen=True)
@@ -330,6 +334,7 @@ class Rows:
 class ListOf:
     item: Text | Ref | Int | Record
     rows: Rows | None = None  # None for a list of refs: a many-to-many field
+    max_items: int | None = None
 
     @property
     def empty(self) -> list:
@@ -342,6 +347,9 @@ class ListOf:
             return INVALID
         if required and not value:
             out.problem(line, f"{label} must list at least one item")
+            return INVALID
+        if self.max_items is not None and len(value) > self.max_items:
+            out.problem(line, f"{label} must list at most {self.max_items} items, not {len(value)}")
             return INVALID
         lines = value.item_lines if isinstance(value, LineList) else [line] * len(value)
         clean = []
@@ -358,11 +366,12 @@ class ListOf:
 
     def describe(self) -> str:
         item = self.item.describe()
+        limit = f" (at most {self.max_items})" if self.max_items is not None else ""
         if isinstance(self.item, Ref):
-            return f"list of {item}s"
+            return f"list of {item}s{limit}"
         if isinstance(self.item, Record) and self.item.shorthand:
-            return f"list of ({item})"
-        return f"list of {item}"
+            return f"list of ({item}){limit}"
+        return f"list of {item}{limit}"
 
 
 # --- fields and sections ----------------------------------------------------------------------
@@ -424,6 +433,18 @@ class Section:
     @property
     def markdown(self) -> list[Field]:
         return [f for f in self.columns if isinstance(f.type, Text) and f.type.markdown]
+
+    @property
+    def row_markdown(self) -> list[tuple[Field, Field]]:
+        """(list field, record field) of every Markdown text stored in child rows
+        (rendered into the row's ``<column>_html`` like :attr:`markdown` columns)."""
+        return [
+            (f, r)
+            for f in self.rows
+            if f.type.is_records
+            for r in f.type.item.fields
+            if isinstance(r.type, Text) and r.type.markdown
+        ]
 
     def text_rules(self) -> dict[str, Text]:
         """The rule of every free-text column, by model attribute (the admin's forms check them)."""
@@ -564,6 +585,24 @@ KEY_POINT = Record(
     shorthand="text",
     label="key point",
 )
+FOLLOW_UP = Record(
+    (
+        Field(
+            "question",
+            Text(300, ends_with="?"),
+            True,
+            "a probe the interviewer asks after the answer",
+            column="prompt",
+        ),
+        Field(
+            "answer",
+            Text(1_500, markdown=True),
+            True,
+            "a short model answer; rendered and sanitised like the question's answer",
+        ),
+    ),
+    label="follow-up",
+)
 QUESTION = Section(
     "questions",
     "question",
@@ -589,6 +628,11 @@ QUESTION = Section(
         ),
         Field("why_asked", Text(2_000), help="plain text: why interviewers ask it"),
         Field("pitfall", Text(2_000), help="plain text: the common pitfall"),
+        Field(
+            "follow_ups",
+            ListOf(FOLLOW_UP, Rows("follow_ups", ordered=True), max_items=3),
+            help="probes the interviewer may ask next, in order, each with a short model answer",
+        ),
         Field(
             "seen_in",
             ListOf(SIGHTING, Rows("sightings")),

@@ -35,6 +35,7 @@ from .bankformat import (
     ListOf,
     Ref,
     Section,
+    Text,
     check_document,
     comparable,
 )
@@ -240,6 +241,20 @@ def _render(bank: Bank) -> dict[str, str]:
                 text = item.data.get(f.name, f.empty)
                 if text not in html:
                     html[text] = markdown.render(text)
+        for f, r in section.row_markdown:
+            if not items:
+                continue
+            child, parent = _link_model(section, f)
+            parent_name = parent.removesuffix("_id")
+            stored = child.objects.filter(**{f"{parent_name}__slug__in": list(items)}).values_list(
+                r.attname, f"{r.attname}_html"
+            )
+            html.update(stored)
+            for item in items.values():
+                for record in item.data.get(f.name, []):
+                    text = record[r.name]
+                    if text not in html:
+                        html[text] = markdown.render(text)
     return html
 
 
@@ -338,7 +353,7 @@ def _write(
             [
                 child(**{parent: pk}, **values)
                 for pk, item in rebuild[f.name]
-                for values in _link_rows(section, f, item.data.get(f.name, []), ids)
+                for values in _link_rows(section, f, item.data.get(f.name, []), ids, html)
             ],
             batch_size=1000,
         )
@@ -355,7 +370,7 @@ def _link_model(section: Section, f: Field) -> tuple[type[models.Model], str]:
 
 
 def _link_rows(
-    section: Section, f: Field, values: list[Any], ids: dict[str, dict[str, int]]
+    section: Section, f: Field, values: list[Any], ids: dict[str, dict[str, int]], html: dict[str, str]
 ) -> list[dict[str, Any]]:
     """The column values of each row a list field's ``values`` are stored as."""
     kind = f.type
@@ -373,6 +388,8 @@ def _link_rows(
                     row[f"{r.attname}_id"] = ids[r.type.section][record[r.name]]
                 else:
                     row[r.attname] = record[r.name]
+                    if isinstance(r.type, Text) and r.type.markdown:
+                        row[f"{r.attname}_html"] = html[record[r.name]]
             rows.append(row)
     else:
         rows = [{kind.rows.column: value} for value in values]

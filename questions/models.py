@@ -176,6 +176,39 @@ class KeyPoint(models.Model):
         return self.text
 
 
+class FollowUp(models.Model):
+    """A probe the interviewer may ask after the question, with a short model answer.
+
+    ``prompt`` is written ``question`` in the bank's YAML (a question's follow-up
+    question); ``answer`` is Markdown, rendered and sanitised into ``answer_html``
+    like the question's own answer.
+    """
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="follow_ups")
+    position = models.PositiveSmallIntegerField()
+    prompt = models.CharField("follow-up question", max_length=300)
+    answer = models.TextField(help_text="Short model answer, in Markdown.")
+    answer_html = models.TextField(editable=False, default="")
+
+    class Meta:
+        ordering = ["question", "position"]
+        verbose_name = "follow-up"
+        constraints = [
+            models.UniqueConstraint(fields=["question", "position"], name="followup_unique_position"),
+            models.CheckConstraint(condition=~Q(prompt=""), name="followup_prompt_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.prompt[:80]
+
+    def save(self, *args, **kwargs) -> None:
+        self.answer_html = markdown.render(self.answer)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "answer" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "answer_html"}
+        super().save(*args, **kwargs)
+
+
 class Sighting(models.Model):
     """Where a question appears: question ``number`` of ``source``."""
 

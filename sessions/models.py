@@ -19,7 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, models, transaction
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Min, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -126,9 +126,13 @@ class InterviewSessionQuerySet(OwnedQuerySet):
         transaction.on_commit(lambda: [storage.delete(name) for name in names])
         return count
 
+    def with_filters(self) -> InterviewSessionQuerySet:
+        """With the topic, level and company it was started with (pages that name them)."""
+        return self.select_related("topic", "level", "company")
+
     def get_owned_or_404(self, owner: Owner, pk) -> InterviewSession:
         """The interview ``pk`` if it belongs to ``owner``, else 404 (never 403: no hint it exists)."""
-        return get_object_or_404(self.owned_by(owner).select_related("topic", "level", "company"), pk=pk)
+        return get_object_or_404(self.owned_by(owner), pk=pk)
 
 
 # Where an anonymous candidate's random token lives in their Django session.
@@ -227,32 +231,29 @@ class InterviewSession(models.Model):
             self.status, self.finished_at = status, now
         return bool(done)
 
-    def runner_items(self, *, key_points: bool = False) -> list[InterviewQuestion]:
-        """Every question of this interview with what the runner shows, in a fixed number of queries.
+    def all_items(self, *, key_points: bool = False) -> list[InterviewQuestion]:
+        """Every question of this interview with its answer (for reports), in a fixed number of queries."""
+        return list(self.items.shown_with_answers(key_points=key_points))
 
-        Key points are left out unless asked for: the question page does not
-        show them, and the reveal reads only its own question's (one query).
-        """
-        prefetch: list = ["question__topics", "question__companies"]
-        if key_points:
-            prefetch.append(Prefetch("question__key_points", queryset=KeyPoint.objects.order_by("position")))
-        return list(self.items.select_related("question__level", "answer").prefetch_related(*prefetch))
+    def progress(self) -> Progress:
+        """Where the candidate stands, in one aggregate query whatever the interview's length."""
+        open_ = Q(answer__isnull=True) | Q(answer__score__isnull=True)
+        row = self.items.aggregate(
+            total=Count("pk"), scored=Count("answer__score"), current=Min("position", filter=open_)
+        )
+        return Progress(total=row["total"], scored=row["scored"], current=row["current"])
 
-    @staticmethod
-    def item_at(items: list[InterviewQuestion], position: int) -> InterviewQuestion:
-        """The question at ``position`` among ``items`` (from :meth:`runner_items`), else 404."""
-        for item in items:
-            if item.position == position:
-                return item
-        raise Http404("No such question in this interview")
-
-    @staticmethod
-    def current_item(items: list[InterviewQuestion]) -> InterviewQuestion | None:
-        """The question the candidate is on: the first one not yet answered and scored."""
-        for item in items:
-            if not item.is_answered or item.answer.score is None:
-                return item
-        return None
+    def item(self, position: int, *, key_points: bool = False) -> InterviewQuestion:
+        """One question of this interview with what the runner shows of it (else 404): a fixed
+        number of queries, whatever the interview's length."""
+        # The runner caches each question's tags (templates/sessions/run.html): not read here.
+        item = (
+            self.items.shown_with_answers(key_points=key_points, tags=False).filter(position=position).first()
+        )
+        if item is None:
+            raise Http404("No such question in this interview")
+        item.session = self
+        return item
 
     def low_scored_question_ids(self) -> list[int]:
         return list(
@@ -262,6 +263,16 @@ class InterviewSession(models.Model):
         )
 
 
+class InterviewQuestionQuerySet(models.QuerySet):
+    def shown_with_answers(self, *, key_points: bool = False, tags: bool = True) -> InterviewQuestionQuerySet:
+        """With everything a page shows of a question and its answer. Key points only when asked for
+        (the question page does not show them); tags (topics, companies) unless the page caches them."""
+        prefetch: list = ["question__topics", "question__companies"] if tags else []
+        if key_points:
+            prefetch.append(Prefetch("question__key_points", queryset=KeyPoint.objects.order_by("position")))
+        return self.select_related("question__level", "answer").prefetch_related(*prefetch)
+
+
 class InterviewQuestion(models.Model):
     """The question at one position of one interview, and when it was first shown."""
 
@@ -269,6 +280,8 @@ class InterviewQuestion(models.Model):
     position = models.PositiveSmallIntegerField()
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="interview_items")
     served_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InterviewQuestionQuerySet.as_manager()
 
     class Meta:
         ordering = ["session", "position"]
@@ -300,8 +313,11 @@ class InterviewQuestion(models.Model):
         """Stamp the moment the question is first shown; later views keep the first stamp."""
         if self.served_at is None:
             now = now or timezone.now()
-            InterviewQuestion.objects.filter(pk=self.pk, served_at__isnull=True).update(served_at=now)
-            self.served_at = InterviewQuestion.objects.values_list("served_at", flat=True).get(pk=self.pk)
+            if InterviewQuestion.objects.filter(pk=self.pk, served_at__isnull=True).update(served_at=now):
+                self.served_at = now
+            else:
+                # Another request served it first: its stamp stands.
+                self.served_at = InterviewQuestion.objects.values_list("served_at", flat=True).get(pk=self.pk)
 
     def clock(self, *, now: datetime | None = None) -> Clock:
         """The time left to answer, serving the question first if it was not yet shown."""
@@ -393,6 +409,37 @@ class InterviewQuestion(models.Model):
             row["transcript"] = answer.transcript if answer else ""
             row["note"] = answer.note if answer else ""
         return row
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far an interview has gone: its length, how many are scored, the position the candidate is on.
+
+    Questions are answered and scored in order, so positions before ``current``
+    are done; ``current`` is None once every question is scored.
+    """
+
+    total: int
+    scored: int
+    current: int | None
+
+    def dots(self, shown: int, *, links: bool) -> list[dict]:
+        """The progress row: one dot per question, ``shown`` marked; done ones link back when ``links``."""
+        done_before = self.current if self.current is not None else self.total + 1
+        return [
+            {
+                "position": p,
+                "shown": p == shown,
+                "done": p < done_before,
+                "link": links and p < done_before and p != shown,
+            }
+            for p in range(1, self.total + 1)
+        ]
+
+    def all_scored_but(self, item: InterviewQuestion) -> bool:
+        """Is every question other than ``item`` scored (so the reveal's button finishes the interview)?"""
+        this_scored = item.is_answered and item.answer.score is not None
+        return self.scored - int(this_scored) == self.total - 1
 
 
 @dataclass

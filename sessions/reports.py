@@ -34,7 +34,7 @@ class Report:
 
     @classmethod
     def of(cls, session: InterviewSession, *, key_points: bool = False) -> Report:
-        items = session.runner_items(key_points=key_points)
+        items = session.all_items(key_points=key_points)
         answered = [i.answer for i in items if i.is_answered]
         scored = [i for i in items if i.is_answered and i.answer.score is not None]
         by_topic: dict[str, list[int]] = defaultdict(list)

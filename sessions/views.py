@@ -38,6 +38,7 @@ from .models import (
     InterviewQuestion,
     InterviewSession,
     Owner,
+    Progress,
     ReviewCard,
     Score,
 )
@@ -110,7 +111,7 @@ def start(request: HttpRequest) -> HttpResponseBase:
 
 def runner_context(
     session: InterviewSession,
-    items: list[InterviewQuestion],
+    progress: Progress,
     item: InterviewQuestion,
     *,
     score_form: ScoreForm | None = None,
@@ -119,39 +120,37 @@ def runner_context(
     preview: bool = False,
 ) -> dict:
     """What sessions/run.html shows for ``item``: its question with the clock, or its reveal to score."""
-    current = session.current_item(items)
     context = {
         "session": session,
         "item": item,
         "question": item.question,
-        "total": len(items),
-        "is_last": item.position == len(items),
+        "total": progress.total,
+        "is_last": item.position == progress.total,
         "notice": notice,
-        "items": items,
         "preview": preview,
         # The address of what is shown, so the address bar matches the page after an htmx swap.
         "page_url": (
             reverse("sessions:run", args=[session.pk])
-            if item is current
+            if item.position == progress.current
             else reverse("sessions:review", args=[session.pk, item.position])
         ),
     }
     if item.is_answered:
-        context.update(reveal_context(items, item, current, score_form=score_form))
+        context.update(reveal_context(session, progress, item, score_form=score_form))
     else:
         seconds = session.seconds_per_answer
         # A curator's preview is never served: nothing of it is saved.
         clock = Clock(seconds, seconds * 1000) if preview else item.clock()
         context.update(stage="question", clock=clock, draft=draft, answer_max_chars=ANSWER_MAX_CHARS)
+    # While a clock runs the dots are plain indicators: going back must not silently spend it.
+    context["dots"] = progress.dots(
+        item.position, links=context["stage"] == "reveal" and "running" not in context
+    )
     return context
 
 
 def reveal_context(
-    items: list[InterviewQuestion],
-    item: InterviewQuestion,
-    current: InterviewQuestion | None,
-    *,
-    score_form: ScoreForm | None,
+    session: InterviewSession, progress: Progress, item: InterviewQuestion, *, score_form: ScoreForm | None
 ) -> dict:
     """The reveal of an answered question: model answer, key points (detected ones ticked), the score."""
     answer = item.answer
@@ -164,11 +163,13 @@ def reveal_context(
         "key_points": form.rows(key_points, answer.detected_phrases),
         "detected_count": len(answer.detected),
         "suggestions": Score.suggestions(len(key_points)),
-        "all_scored": all(i.is_answered and i.answer.score is not None for i in items if i.pk != item.pk),
+        "all_scored": progress.all_scored_but(item),
     }
-    if current is not None and current is not item and current.is_served and not current.is_answered:
-        # Looking back while the current question's clock runs: say so, and link straight back.
-        context["running"] = {"item": current, "clock": current.clock()}
+    if progress.current is not None and progress.current != item.position:
+        current = session.items.select_related("answer").get(position=progress.current)
+        if current.is_served and not current.is_answered:
+            # Looking back while the current question's clock runs: say so, and link straight back.
+            context["running"] = {"item": current, "clock": current.clock()}
     return context
 
 
@@ -192,12 +193,11 @@ def run(request: HttpRequest, pk: UUID) -> HttpResponseBase:
     session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
     if not session.is_active:
         return redirect("sessions:summary", pk=session.pk)
-    items = session.runner_items()
-    item = session.current_item(items)
-    if item is None:
+    progress = session.progress()
+    if progress.current is None:
         session.finish()
         return redirect("sessions:summary", pk=session.pk)
-    return render_runner(request, runner_context(session, items, item))
+    return render_runner(request, runner_context(session, progress, session.item(progress.current)))
 
 
 @require_GET
@@ -207,11 +207,12 @@ def review(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
     session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
     if not session.is_active:
         return redirect("sessions:summary", pk=session.pk)
-    items = session.runner_items()
-    item = next((i for i in items if i.position == position and i.is_answered), None)
+    item = (
+        session.items.shown_with_answers(tags=False).filter(position=position, answer__isnull=False).first()
+    )
     if item is None:
         return redirect("sessions:run", pk=session.pk)
-    return render_runner(request, runner_context(session, items, item))
+    return render_runner(request, runner_context(session, session.progress(), item))
 
 
 # The candidate's text is never thrown away: when the database cannot take a write (locked past
@@ -225,14 +226,13 @@ NOT_SAVED = (
 def answer(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
     """Store the typed answer (once; late answers are kept and marked overtime), then reveal."""
     session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
-    items = session.runner_items()
-    item = session.item_at(items, position)
+    item = session.item(position, key_points=True)  # read once: detection and the reveal both use them
     form = AnswerForm.read(request.POST, request.FILES)
     if "recording" in form.errors:
         # Refused cleanly: nothing is stored, the question (and its clock) stays, typing stays open.
         notice = form.errors["recording"][0]
         context = runner_context(
-            session, items, item, notice=notice, draft=form.cleaned_data.get("answer", "")
+            session, session.progress(), item, notice=notice, draft=form.cleaned_data.get("answer", "")
         )
         return render_runner(request, context, status=400 if not request.htmx else 409)
     try:
@@ -242,10 +242,11 @@ def answer(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
             recording=form.cleaned_data["recording"],
         )
     except InterviewQuestion.NotServed:
-        return not_served(request, session, items)
+        return not_served(request, session)
     except DatabaseError:
         notice = NOT_SAVED.format(what="answer")
-        context = runner_context(session, items, item, notice=notice, draft=form.cleaned_data["answer"])
+        draft = form.cleaned_data["answer"]
+        context = runner_context(session, session.progress(), item, notice=notice, draft=draft)
         return render_runner(request, context, status=503)
     if not session.is_active:
         # Kept all the same (nothing typed is lost), but the interview is over.
@@ -262,19 +263,18 @@ def answer(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
             if stored
             else redirect("sessions:run", pk=session.pk)
         )
-    return render_runner(request, runner_context(session, items, item, notice=notice))
+    return render_runner(request, runner_context(session, session.progress(), item, notice=notice))
 
 
-def not_served(
-    request: HttpRequest, session: InterviewSession, items: list[InterviewQuestion]
-) -> HttpResponse:
+def not_served(request: HttpRequest, session: InterviewSession) -> HttpResponseBase:
     """409 for an answer to a question the candidate has not been shown: nothing is stored."""
     refused = "That question has not been shown to you yet, so no answer to it was stored."
-    current = session.current_item(items) if session.is_active else None
-    if current is None:
+    progress = session.progress()
+    if not session.is_active or progress.current is None:
         messages.error(request, refused)
         return _go(request, reverse("sessions:summary", args=[session.pk]))
-    return render_runner(request, runner_context(session, items, current, notice=refused), status=409)
+    context = runner_context(session, progress, session.item(progress.current), notice=refused)
+    return render_runner(request, context, status=409)
 
 
 @require_POST
@@ -284,13 +284,13 @@ def score(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
     if not session.is_active:
         messages.info(request, "This interview is finished; its scores can no longer change.")
         return _go(request, reverse("sessions:summary", args=[session.pk]))
-    items = session.runner_items()
-    item = session.item_at(items, position)
+    # Only its answer and key points are needed: the page shown next is the next question's.
+    item = get_object_or_404(session.items.select_related("question", "answer"), position=position)
     if not item.is_answered:
         return _go(request, reverse("sessions:run", args=[session.pk]))
     form = ScoreForm(request.POST, key_points=list(item.question.key_points.all()))
     if not form.is_valid():
-        context = runner_context(session, items, item, score_form=form)
+        context = runner_context(session, session.progress(), item, score_form=form)
         return render_runner(request, context, status=200 if request.htmx else 400)
     try:
         services.score_answer(
@@ -301,15 +301,16 @@ def score(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
             note=form.cleaned_data["note"],
         )
     except DatabaseError:
-        context = runner_context(session, items, item, score_form=form, notice=NOT_SAVED.format(what="score"))
+        notice = NOT_SAVED.format(what="score")
+        context = runner_context(session, session.progress(), item, score_form=form, notice=notice)
         return render_runner(request, context, status=503)
-    next_item = session.current_item(items)
-    if next_item is None:
+    progress = session.progress()
+    if progress.current is None:
         session.finish()
         return _go(request, reverse("sessions:summary", args=[session.pk]))
     if not request.htmx:
         return redirect("sessions:run", pk=session.pk)
-    return render_runner(request, runner_context(session, items, next_item))
+    return render_runner(request, runner_context(session, progress, session.item(progress.current)))
 
 
 @require_GET
@@ -330,11 +331,10 @@ def recording(request: HttpRequest, pk: UUID, position: int) -> FileResponse:
 def transcript(request: HttpRequest, pk: UUID, position: int) -> HttpResponse:
     """sessions/run.html#transcript: what was heard, polled by the reveal until the worker is done."""
     session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
-    items = session.runner_items(key_points=True)
-    item = session.item_at(items, position)
+    item = session.item(position, key_points=True)
     if not item.is_answered or not item.answer.is_spoken:
         raise Http404("No spoken answer here")
-    context = runner_context(session, items, item)
+    context = runner_context(session, session.progress(), item)
     context["oob_key_points"] = item.answer.transcription == Answer.Transcription.DONE
     return render(request, "sessions/run.html#transcript", context)
 
@@ -362,7 +362,7 @@ def abandon(request: HttpRequest, pk: UUID) -> HttpResponseBase:
 @require_GET
 def summary(request: HttpRequest, pk: UUID) -> HttpResponseBase:
     """sessions/summary.html: overall score, time, a row per question, per-topic breakdown."""
-    session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
+    session = InterviewSession.objects.with_filters().get_owned_or_404(Owner.from_request(request), pk)
     share = session.share_links.live().first()
     report = Report.of(session)
     has_recordings = any(i.is_answered and i.answer.is_spoken for i in report.items)
@@ -420,4 +420,5 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
             elapsed_ms=21_000,
             key_point_count=len(question.key_points.all()),
         )
-    return render(request, "sessions/run.html", runner_context(session, [item], item, preview=True))
+    progress = Progress(total=1, scored=0, current=1)
+    return render(request, "sessions/run.html", runner_context(session, progress, item, preview=True))

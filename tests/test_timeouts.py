@@ -181,3 +181,11 @@ def test_the_statement_timeout_is_configurable():
     assert "statement_timeout" not in settings_in_subprocess(
         {"DATABASE_URL": url, "PREPSITE_DB_STATEMENT_TIMEOUT_MS": "0"}
     )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the connection pool is PostgreSQL's")
+def test_postgresql_connections_come_from_a_pool_sized_to_the_threads(db):
+    options = connection.settings_dict["OPTIONS"]
+    assert options["pool"]["max_size"] >= 1
+    connection.ensure_connection()
+    assert connection.pool is not None and connection.pool.max_size == options["pool"]["max_size"]

@@ -115,6 +115,8 @@ def add_question(admin_client, *, key_point: str = "y", **fields):
         "key_points-INITIAL_FORMS": "0",
         "key_points-0-position": "1",
         "key_points-0-text": key_point,
+        "follow_ups-TOTAL_FORMS": "0",
+        "follow_ups-INITIAL_FORMS": "0",
         "sightings-TOTAL_FORMS": "0",
         "sightings-INITIAL_FORMS": "0",
         **fields,

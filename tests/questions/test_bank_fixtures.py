@@ -95,6 +95,7 @@ def test_no_run_of_twelve_words_is_copied_from_a_guide(bank, seeds):
         texts = [item.data["prompt"], item.data["answer"], *(p["text"] for p in points)]
         texts += [" ".join(p["cues"]) for p in points]
         texts += [item.data.get("why_asked", ""), item.data.get("pitfall", "")]
+        texts += [t for f in item.data.get("follow_ups", []) for t in (f["question"], f["answer"])]
         hits = originality.copied_runs(texts, seeds)
         if hits:
             copied[slug] = hits

@@ -9,6 +9,7 @@ from django.core.management import call_command
 
 from questions.bankformat import QUESTION, SECTIONS, TABLE_END, TABLE_START, field_table, replace_table
 from questions.exporter import bank_data
+from questions.models import FollowUp, Question
 from tests.conftest import REPO
 
 DOCS = REPO / "docs" / "yaml-format.md"
@@ -46,6 +47,8 @@ def test_the_bank_format_command_prints_the_table():
 
 @pytest.mark.django_db
 def test_the_exporter_writes_every_field_of_a_fully_filled_question(small_bank):
+    question = Question.objects.get(slug="backpropagation")
+    FollowUp.objects.create(question=question, position=1, prompt="Why?", answer="Because.")
     exported = next(q for q in bank_data()["questions"] if q["slug"] == "backpropagation")
     assert list(exported) == [f.name for f in QUESTION.fields]
     assert exported["seen_in"] == [{"source": "guide-a", "number": 8}, {"source": "guide-b", "number": 3}]

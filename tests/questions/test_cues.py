@@ -195,6 +195,8 @@ def post_question(admin_client, cues: str):
         "key_points-0-position": "1",
         "key_points-0-text": "Chain rule from the loss backwards",
         "key_points-0-cues": cues,
+        "follow_ups-TOTAL_FORMS": "0",
+        "follow_ups-INITIAL_FORMS": "0",
         "sightings-TOTAL_FORMS": "0",
         "sightings-INITIAL_FORMS": "0",
     }

@@ -222,6 +222,8 @@ def test_saving_a_near_duplicate_in_the_admin_warns_with_a_link(admin_client, sm
             "key_points-INITIAL_FORMS": "0",
             "key_points-0-position": "1",
             "key_points-0-text": "y",
+            "follow_ups-TOTAL_FORMS": "0",
+            "follow_ups-INITIAL_FORMS": "0",
             "sightings-TOTAL_FORMS": "0",
             "sightings-INITIAL_FORMS": "0",
         },

@@ -28,8 +28,8 @@ def test_a_typed_formula_comes_out_as_text(alice_client, bank):
     assert [row["answer"] for row in rows] == ['\'=HYPERLINK("http://x")', "'-5"]
 
 
-def test_our_own_numbers_stay_numbers(alice_client, bank):
-    session = start(alice_client, count=1, seconds=45)
+def test_our_own_numbers_stay_numbers(alice_client, bank, clock):
+    session = start(alice_client, count=1, seconds=45)  # the clock stands still: 0.0 s taken
     play(alice_client, session, [2], texts=["+1 for dropout"])
 
     row = exported(alice_client)[0]

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_init
 from django.test.utils import CaptureQueriesContext
 
 from sessions.models import Answer
@@ -159,3 +162,46 @@ def test_query_count_does_not_grow_with_interview_length(client, db):
             client.get(url(session))
         counts.append(len(ctx.captured_queries))
     assert counts[0] == counts[1]
+
+
+@contextmanager
+def rows_read():
+    """Count the model rows a request turns into objects (what grows with an interview's length)."""
+    counts: Counter = Counter()
+
+    def count(sender, **kwargs):
+        counts[sender.__name__] += 1
+
+    post_init.connect(count)
+    try:
+        yield counts
+    finally:
+        post_init.disconnect(count)
+
+
+def test_the_question_page_reads_one_question_whatever_the_interview_length(client, db):
+    make_bank(25)
+    seen = []
+    for n in (2, 20):
+        session = start(client, count=n)
+        client.get(url(session))
+        with CaptureQueriesContext(connection) as ctx, rows_read() as rows:
+            client.get(url(session))
+        seen.append((len(ctx.captured_queries), dict(rows)))
+    (queries_2, rows_2), (queries_20, rows_20) = seen
+    assert queries_2 == queries_20 <= 4  # session, interview, progress, the question (its tags are cached)
+    assert rows_2 == rows_20
+    assert rows_20["InterviewQuestion"] == 1 and rows_20["Question"] == 1
+
+
+def test_the_reveal_and_score_read_a_bounded_number_of_rows(client, db):
+    make_bank(25)
+    for n in (2, 20):
+        session = start(client, count=n)
+        client.get(url(session))
+        with rows_read() as answering:
+            client.post(url(session, "questions/1/answer"), {"answer": "a"}, headers=HX)
+        with rows_read() as scoring:
+            client.post(url(session, "questions/1/score"), {"score": "3"}, headers=HX)
+        assert answering["InterviewQuestion"] == 1 and answering["Question"] == 1
+        assert scoring["InterviewQuestion"] == 2  # the scored one and the next one
