@@ -398,6 +398,8 @@ class InterviewQuestion(models.Model):
 
     def follow_up_state(self) -> tuple[FollowUpAnswer | None, FollowUp | None, list[FollowUpAnswer]]:
         """(The follow-up whose clock runs, if any; the next one the interviewer may ask; those answered.)"""
+        if self.pk is None:  # a curator's preview: nothing was asked
+            return None, None, []
         taken = list(self.follow_up_answers.all())
         answered = [f for f in taken if f.is_answered]
         running = next((f for f in taken if not f.is_answered), None)
