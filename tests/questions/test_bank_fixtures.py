@@ -8,13 +8,11 @@ from collections import defaultdict
 import pytest
 
 from questions import originality
-from questions.importer import load
-from tests.conftest import FIXTURES
 
 from .conftest import SEEDS_ENV, require_seeds, seeds_dir
 
 # Declared so that pytest-django sets the test database up even when this module runs alone:
-# the module-wide ``bank`` fixture reads it (for slugs already in the database).
+# the module-wide ``bank`` fixture (conftest.py) reads it (for slugs already in the database).
 pytestmark = pytest.mark.django_db
 
 # Questions per guide in the seeds (../shared/seeds, or $PREPSITE_SEEDS_DIR; see its README).
@@ -25,14 +23,6 @@ GUIDE_SIZES = {
     "levels-30": 30,
     "common-63": 63,
 }
-
-
-@pytest.fixture(scope="module")
-def bank(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        loaded = load([FIXTURES])
-    assert loaded.ok, "\n".join(str(p) for p in loaded.problems)
-    return loaded
 
 
 def test_the_bank_imports_without_problems(bank):
