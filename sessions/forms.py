@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from questions.models import Company, Level, Topic
 
 from . import services
-from .models import DEFAULT_COUNT, DEFAULT_SECONDS, AnswerBy, Recording, Score
+from .models import DEFAULT_COUNT, DEFAULT_SECONDS, MAX_COUNT, AnswerBy, Recording, Score
 
 # C0 and C1 control characters other than tab, newline and carriage return. Nobody types them;
 # PostgreSQL refuses NUL in text, so they are dropped from free text the same way on every database.
@@ -116,7 +116,7 @@ class StartForm(forms.Form):
     )
     # Optional so a one-button form (practise a topic, review what is due) can leave them to the defaults.
     count = WholeNumberField(
-        label="Questions", min_value=1, max_value=20, initial=DEFAULT_COUNT, required=False
+        label="Questions", min_value=1, max_value=MAX_COUNT, initial=DEFAULT_COUNT, required=False
     )
     seconds = WholeNumberField(
         label="Seconds per answer", min_value=10, max_value=300, initial=DEFAULT_SECONDS, required=False

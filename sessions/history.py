@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import csvsafe, progress
-from .models import InterviewSession, Owner, ReviewCard, percent_of_max
+from . import csvsafe, progress, timetext
+from .models import AnswerBy, InterviewSession, Owner, ReviewCard, percent_of_max
 from .reports import export_rows
 
 PAGE_SIZE = 20
@@ -23,7 +23,8 @@ PAGE_SIZE = 20
 @require_GET
 @never_cache
 def history(request: HttpRequest) -> HttpResponse:
-    """sessions/history.html: interviews (paginated), score trend, topic mastery, activity, what is due."""
+    """sessions/history.html: interviews (paginated), score trend, topic mastery, activity, what is due
+    now and over the next 14 days."""
     owner = Owner.from_request(request)
     now = timezone.now()
     today = timezone.localdate(now)
@@ -33,6 +34,8 @@ def history(request: HttpRequest) -> HttpResponse:
     days = progress.answered_days(owner, now=now)
     trend = progress.score_trend(owner)
     topics = progress.topic_scores(owner)
+    due = ReviewCard.objects.owned_by(owner).reviewable().due_summary(now=now)
+    forecast = progress.review_forecast(owner, now=now)
     context = {
         "page": page,
         "trend": trend,
@@ -45,7 +48,12 @@ def history(request: HttpRequest) -> HttpResponse:
         "active_days": sum(
             1 for day, n in days.items() if n and (today - day).days < 7 * progress.CALENDAR_WEEKS
         ),
-        "due_count": progress.due_count(owner, now=now),
+        "due": due,
+        "next_review": timetext.until(due.next_due, now=now) if due.next_due else "",
+        "answer_by": AnswerBy.remembered(request),
+        "forecast": forecast,
+        "forecast_total": sum(d.count for d in forecast),
+        "forecast_busiest": max(d.count for d in forecast),
     }
     return render(request, "sessions/history.html", context)
 

@@ -34,6 +34,8 @@ GRACE = timedelta(seconds=2)
 # What a new interview offers unless the candidate chooses otherwise.
 DEFAULT_SECONDS = 30
 DEFAULT_COUNT = 5
+# The most questions one interview holds.
+MAX_COUNT = 20
 
 
 class Score(models.IntegerChoices):
@@ -280,6 +282,9 @@ class InterviewQuestion(models.Model):
     position = models.PositiveSmallIntegerField()
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="interview_items")
     served_at = models.DateTimeField(null=True, blank=True)
+    review = models.BooleanField(
+        default=False, help_text="Drawn because the candidate's review schedule said it was due."
+    )
 
     objects = InterviewQuestionQuerySet.as_manager()
 
@@ -301,6 +306,23 @@ class InterviewQuestion(models.Model):
     @property
     def is_answered(self) -> bool:
         return hasattr(self, "answer")
+
+    def previous_answer(self) -> Answer | None:
+        """The candidate's latest scored answer to this question in another interview (one query)."""
+        session = self.session
+        owner = (
+            {"user": session.user_id} if session.user_id else {"user": None, "anon_token": session.anon_token}
+        )
+        others = InterviewSession.objects.filter(**owner).exclude(pk=session.pk)
+        return (
+            Answer.objects.filter(
+                item__question_id=self.question_id,
+                item__session__in=others.values("pk"),
+                score__isnull=False,
+            )
+            .order_by("-scored_at")
+            .first()
+        )
 
     @property
     def deadline(self) -> datetime | None:
@@ -598,6 +620,33 @@ class Answer(models.Model):
         return len(self.covered)
 
 
+class ReviewCardQuerySet(OwnedQuerySet):
+    def reviewable(self) -> ReviewCardQuerySet:
+        """Cards of published questions: the only ones a review interview can draw."""
+        return self.filter(question__status=Question.Status.PUBLISHED)
+
+    def due_summary(self, *, now: datetime) -> DueSummary:
+        """How many are due now and when the next one is, in one aggregate query."""
+        # Aliases must not be "due": an aggregate named like a field would shadow it in the filters.
+        row = self.aggregate(
+            due_now=Count("pk", filter=Q(due__lte=now)), due_next=Min("due", filter=Q(due__gt=now))
+        )
+        return DueSummary(due=row["due_now"], next_due=row["due_next"])
+
+
+@dataclass(frozen=True)
+class DueSummary:
+    """What the review schedule holds right now: the number due, and when the next comes if none is."""
+
+    due: int
+    next_due: datetime | None
+
+    @property
+    def interview_count(self) -> int:
+        """How many questions the one-click review interview asks: all that are due, up to 20."""
+        return min(self.due, MAX_COUNT)
+
+
 class ReviewCard(models.Model):
     """One candidate's spaced-repetition schedule for one question (FSRS card state).
 
@@ -621,7 +670,7 @@ class ReviewCard(models.Model):
     last_review = models.DateTimeField(null=True, blank=True)
     reviews = models.PositiveIntegerField(default=0)
 
-    objects = OwnedQuerySet.as_manager()
+    objects = ReviewCardQuerySet.as_manager()
 
     class Meta:
         ordering = ["due"]

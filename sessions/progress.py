@@ -7,8 +7,9 @@ by templates (no JavaScript chart library).
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Avg, Count, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
@@ -163,8 +164,65 @@ def calendar(days: dict[date, int], *, today: date, cell: int = 16, gap: int = 3
     return weeks
 
 
-def due_count(owner: Owner, *, now: datetime) -> int:
-    return ReviewCard.objects.owned_by(owner).filter(due__lte=now).count()
+# --- reviews coming up --------------------------------------------------------------------
+
+FORECAST_DAYS = 14
+
+
+@dataclass
+class ForecastDay:
+    """One day of the review forecast, with its bar as percentages of the plot (no viewBox scaling)."""
+
+    day: date
+    count: int
+    x: float
+    width: float
+    height: float
+
+    @property
+    def y(self) -> float:
+        return round(100 - self.height, 1)
+
+    @property
+    def middle(self) -> float:
+        return round(self.x + self.width / 2, 2)
+
+    @property
+    def end(self) -> float:
+        return round(self.x + self.width, 2)
+
+
+def review_forecast(owner: Owner, *, now: datetime, days: int = FORECAST_DAYS) -> list[ForecastDay]:
+    """Cards falling due on each of the next ``days`` days (site time zone), today first.
+
+    Overdue cards count on today: they are due now. One grouped query whatever the number of cards.
+    """
+    tz = timezone.get_current_timezone()
+    today = timezone.localdate(now)
+    end = datetime.combine(today + timedelta(days=days), time.min, tzinfo=tz)
+    rows = (
+        ReviewCard.objects.owned_by(owner)
+        .reviewable()
+        .filter(due__lt=end)
+        .annotate(day=TruncDate("due", tzinfo=tz))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: Counter[date] = Counter()
+    for row in rows:
+        counts[max(row["day"], today)] += row["n"]
+    busiest = max(counts.values(), default=0) or 1
+    slot = 100 / days
+    forecast = []
+    for i in range(days):
+        day = today + timedelta(days=i)
+        n = counts[day]
+        # A day with reviews always gets a visible bar, however busy the busiest day.
+        height = max(3.0, 100 * n / busiest) if n else 0.0
+        x, width = round(i * slot + slot * 0.15, 2), round(slot * 0.7, 2)
+        forecast.append(ForecastDay(day, n, x, width, round(height, 1)))
+    return forecast
 
 
 # --- questions met ----------------------------------------------------------------------

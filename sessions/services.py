@@ -46,7 +46,7 @@ def recently_seen_ids(owner: Owner, *, now: datetime) -> set[int]:
 
 def due_question_ids(owner: Owner, *, now: datetime, limit: int) -> list[int]:
     """Published questions due for review, most overdue first."""
-    due = ReviewCard.objects.owned_by(owner).filter(due__lte=now, question__status=Question.Status.PUBLISHED)
+    due = ReviewCard.objects.owned_by(owner).reviewable().filter(due__lte=now)
     return list(due.order_by("due", "question_id").values_list("question_id", flat=True)[:limit])
 
 
@@ -83,8 +83,10 @@ def interview_start(
     """
     now = timezone.now()
     rng = rng or random.SystemRandom()
+    due: set[int] = set()
     if question_ids is None:
         chosen = due_question_ids(owner, now=now, limit=count) if review_due else []
+        due = set(chosen)
         candidates = list(filters.questions().exclude(id__in=chosen).values_list("id", flat=True))
         chosen += pick_questions(candidates, count - len(chosen), recently_seen_ids(owner, now=now), rng)
     else:
@@ -105,7 +107,7 @@ def interview_start(
             created=now,
         )
         InterviewQuestion.objects.bulk_create(
-            InterviewQuestion(session=session, position=position, question_id=pk)
+            InterviewQuestion(session=session, position=position, question_id=pk, review=pk in due)
             for position, pk in enumerate(chosen, start=1)
         )
     return session
@@ -113,14 +115,17 @@ def interview_start(
 
 def score_answer(
     *, session: InterviewSession, item: InterviewQuestion, score: int, covered: list[int], note: str
-) -> bool:
-    """Record a self-score and let it update the candidate's review schedule (one transaction)."""
+) -> ReviewCard | None:
+    """Record a self-score and let it update the candidate's review schedule (one transaction).
+
+    Returns the question's card as rescheduled (its ``due`` is when it comes back), or None when
+    the interview had already finished and nothing changed.
+    """
     now = timezone.now()
     with transaction.atomic():
         if not item.answer.record_score(score=score, covered=covered, note=note, now=now):
-            return False
-        scheduling.review(session=session, answer=item.answer, question_id=item.question_id, now=now)
-    return True
+            return None
+        return scheduling.review(session=session, answer=item.answer, question_id=item.question_id, now=now)
 
 
 def claim_anonymous_interviews(*, token: str, user) -> int:
