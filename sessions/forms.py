@@ -4,6 +4,7 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from questions.models import Company, Level, Topic
 
@@ -217,3 +218,34 @@ class ShareForm(forms.Form):
     expires_days = WholeNumberField(
         label="Expires after (days, optional)", required=False, min_value=1, max_value=365
     )
+
+
+# A date further ahead than this is a typo (a year of 20226), not a plan.
+PLAN_MAX_DAYS_AHEAD = 730
+
+
+class InterviewPlanForm(forms.Form):
+    """The day of the candidate's real interview and, optionally, the company (history page)."""
+
+    date = forms.DateField(
+        label="Interview date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Choose the day of your interview.", "invalid": "Enter a date."},
+    )
+    company = forms.ModelChoiceField(
+        Company.objects.all(),
+        label="Company (optional)",
+        required=False,
+        empty_label="Any company",
+        to_field_name="slug",
+        help_text="With a company, only its questions count.",
+    )
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        today = timezone.localdate()
+        if day < today:
+            raise ValidationError("That day has passed: choose today or a day ahead.")
+        if (day - today).days > PLAN_MAX_DAYS_AHEAD:
+            raise ValidationError("Choose a day within the next two years.")
+        return day

@@ -155,6 +155,14 @@ class Owner:
             request.session[CANDIDATE_KEY] = secrets.token_urlsafe(32)
         return cls(request.user, request.session.get(CANDIDATE_KEY, ""))
 
+    def fields(self) -> dict:
+        """The owner as the ``user``/``anon_token`` fields of a row it owns (to create or look one up)."""
+        if self.user is not None:
+            return {"user": self.user}
+        if not self.token:
+            raise ValueError("An anonymous owner needs a token first (Owner.from_request(..., create=True)).")
+        return {"user": None, "anon_token": self.token}
+
 
 class InterviewSession(models.Model):
     class Status(models.TextChoices):
@@ -690,6 +698,55 @@ class ReviewCard(models.Model):
 
     def __str__(self) -> str:
         return f"Card {self.question_id} due {self.due:%Y-%m-%d %H:%M}"
+
+
+class InterviewPlan(models.Model):
+    """The day of the candidate's real interview (and maybe the company): what readiness aims at.
+
+    One per candidate, owned like their interviews (a user, or an anonymous browser's token).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="interview_plans",
+    )
+    anon_token = models.CharField(max_length=64, blank=True, db_index=True)
+    date = models.DateField(help_text="The day of the real interview.")
+    company = models.ForeignKey(
+        Company,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Only this company's questions count towards readiness; empty means every question.",
+    )
+    updated = models.DateTimeField(default=timezone.now)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(user__isnull=False), name="plan_one_per_user"
+            ),
+            models.UniqueConstraint(
+                fields=["anon_token"], condition=Q(user__isnull=True), name="plan_one_per_browser"
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(anon_token=""), name="plan_has_owner"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        at = f" at {self.company}" if self.company_id else ""
+        return f"Interview on {self.date:%Y-%m-%d}{at}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("history") + "#readiness-heading"
 
 
 def new_share_token() -> str:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from questions.models import Company, Level, Question, Topic
 
 from . import limits, scheduling
-from .models import AnswerBy, InterviewQuestion, InterviewSession, Owner, ReviewCard
+from .models import AnswerBy, InterviewPlan, InterviewQuestion, InterviewSession, Owner, ReviewCard
 
 # A question answered this recently is drawn only when nothing fresher matches.
 RECENT = timedelta(days=7)
@@ -129,9 +129,11 @@ def score_answer(
 
 
 def claim_anonymous_interviews(*, token: str, user) -> int:
-    """Hand an anonymous browser's interviews and review schedule over to the account it signed in to.
+    """Hand an anonymous browser's interviews, review schedule and interview date over to the account
+    it signed in to.
 
-    Where the account already has a card for a question, the more recently reviewed card wins.
+    Where the account already has a card for a question, the more recently reviewed card wins; of two
+    interview dates, the one set more recently.
     """
     if not token:
         return 0
@@ -147,4 +149,15 @@ def claim_anonymous_interviews(*, token: str, user) -> int:
                 existing.delete()
             card.user, card.anon_token = user, ""
             card.save(update_fields=["user", "anon_token"])
+        # One interview date per candidate: the one set more recently wins.
+        plan = InterviewPlan.objects.filter(user=None, anon_token=token).first()
+        if plan is not None:
+            existing = InterviewPlan.objects.filter(user=user).first()
+            if existing is not None and existing.updated >= plan.updated:
+                plan.delete()
+            else:
+                if existing is not None:
+                    existing.delete()
+                plan.user, plan.anon_token = user, ""
+                plan.save(update_fields=["user", "anon_token"])
     return moved
