@@ -49,9 +49,8 @@ def history_context(request: HttpRequest, *, plan_form: InterviewPlanForm | None
     return {
         "page": page,
         "trend": trend,
-        "trend_path": " ".join(f"{p.x},{p.y}" for p in trend),
+        "trend_segments": progress.trend_segments(trend),
         "topics": topics,
-        "mastery_height": 30 * len(topics),
         "weakest": progress.weakest_topics(owner, now=now),
         "calendar": progress.calendar(days, today=today),
         "streak": progress.streak(days, today=today),

@@ -2,7 +2,9 @@
 
 Every function here runs a fixed number of queries however many interviews
 the candidate has; the charts are plain SVG geometry computed here and drawn
-by templates (no JavaScript chart library).
+by templates (no JavaScript chart library). Geometry is in percentages of the
+plot, never in a ``viewBox``: a scaled SVG scales its text with it (to 5 px on
+a phone), while an unscaled one keeps the text at the size CSS gives it.
 """
 
 from __future__ import annotations
@@ -47,13 +49,27 @@ def answers(owner: Owner) -> QuerySet[Answer]:
 
 @dataclass
 class TrendPoint:
+    """One scored interview on the trend chart; ``x`` and ``y`` are percentages of the plot."""
+
     x: float
     y: float
     percent: int
     when: datetime
 
 
-def score_trend(owner: Owner, *, width: int = 600, height: int = 180, pad: int = 28) -> list[TrendPoint]:
+@dataclass
+class Segment:
+    """The line from one trend point to the next (SVG lines take percentages; polylines do not)."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+
+
+def score_trend(owner: Owner) -> list[TrendPoint]:
+    """The last ``TREND_POINTS`` scored interviews, oldest first, placed in percentages of the plot so
+    the chart takes its container's width without scaling its text."""
     rows = list(
         interviews(owner)
         .filter(scored__gt=0)
@@ -65,10 +81,13 @@ def score_trend(owner: Owner, *, width: int = 600, height: int = 180, pad: int =
     span = max(len(rows) - 1, 1)
     for i, row in enumerate(rows):
         pct = percent_of_max(row["score_sum"], row["scored"])
-        x = pad + (width - 2 * pad) * (i / span if len(rows) > 1 else 0.5)
-        y = pad / 2 + (height - pad) * (1 - pct / 100)
-        points.append(TrendPoint(round(x, 1), round(y, 1), pct, row["created"]))
+        x = 100 * i / span if len(rows) > 1 else 50.0
+        points.append(TrendPoint(round(x, 2), 100 - pct, pct, row["created"]))
     return points
+
+
+def trend_segments(points: list[TrendPoint]) -> list[Segment]:
+    return [Segment(a.x, a.y, b.x, b.y) for a, b in zip(points, points[1:], strict=False)]
 
 
 # --- mastery per topic --------------------------------------------------------------
@@ -110,8 +129,6 @@ def weakest_topics(owner: Owner, *, now: datetime, limit: int = 3) -> list[Topic
 class Day:
     day: date
     count: int
-    x: int
-    y: int
 
     @property
     def level(self) -> int:
@@ -149,7 +166,7 @@ def streak(days: dict[date, int], *, today: date) -> int:
     return count
 
 
-def calendar(days: dict[date, int], *, today: date, cell: int = 16, gap: int = 3) -> list[list[Day]]:
+def calendar(days: dict[date, int], *, today: date) -> list[list[Day]]:
     """The last ``CALENDAR_WEEKS`` weeks as columns of days, Monday at the top, ending with today's week."""
     first_monday = today - timedelta(days=today.weekday()) - timedelta(weeks=CALENDAR_WEEKS - 1)
     weeks = []
@@ -159,7 +176,7 @@ def calendar(days: dict[date, int], *, today: date, cell: int = 16, gap: int = 3
             day = first_monday + timedelta(weeks=w, days=d)
             if day > today:
                 break
-            column.append(Day(day, days.get(day, 0), w * (cell + gap), d * (cell + gap)))
+            column.append(Day(day, days.get(day, 0)))
         weeks.append(column)
     return weeks
 

@@ -67,3 +67,53 @@ def test_readiness_reflects_practised_questions(page, live_server, alice):
     expect(readiness.get_by_role("listitem").filter(has_text="CNNs")).to_contain_text(
         re.compile(r"\d+% recall\s*1 of 3 practised")
     )
+
+
+# Every text node inside a chart, with the size it is drawn at: its computed font size times the
+# scale of any SVG it sits in (a viewBox shrinks text that computed styles still call 16px).
+CHART_TEXT_SIZES = """() => {
+  const rows = [];
+  for (const chart of document.querySelectorAll('.chart')) {
+    const walker = document.createTreeWalker(chart, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      if (!node.textContent.trim()) continue;
+      const el = node.parentElement;
+      if (el.closest('title')) continue;  // tooltips, not drawn
+      const scale = el instanceof SVGElement ? el.getScreenCTM().a : 1;
+      rows.push({
+        chart: chart.closest('section').querySelector('h2').textContent,
+        text: node.textContent.trim(),
+        px: parseFloat(getComputedStyle(el).fontSize) * scale,
+      });
+    }
+  }
+  return {body: parseFloat(getComputedStyle(document.body).fontSize), rows,
+          overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth};
+}"""
+
+
+@pytest.mark.parametrize(("width", "height"), [(390, 844), (1280, 800)])
+def test_every_chart_label_is_at_least_body_size(page, live_server, alice, width, height):
+    questions = make_bank(6)
+    past_interview(alice, questions[:3], days_ago=6, score=2)
+    past_interview(alice, questions[3:], days_ago=2, score=4)
+    InterviewPlan.objects.create(user=alice, date=timezone.localdate() + timedelta(days=7))
+    signed_in(page, live_server.url, alice)
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(live_server.url + "/history/")
+
+    measured = page.evaluate(CHART_TEXT_SIZES)
+    charts = {row["chart"] for row in measured["rows"]}
+    assert charts == {
+        "Score per interview",
+        "Mastery per topic",
+        "Reviews coming up",
+        "Ready for your interview?",
+        "Activity, last 12 weeks",
+    }
+    small = [row for row in measured["rows"] if row["px"] < measured["body"] - 0.01]
+    assert not small, f"chart text below the body's {measured['body']}px: {small}"
+    assert measured["overflow"] <= 0, "the page scrolls sideways"
+    for label in ("100%", "Today", "CNNs"):
+        assert any(row["text"] == label for row in measured["rows"]), label
