@@ -328,7 +328,8 @@ class InterviewQuestion(models.Model):
                 item__session__in=others.values("pk"),
                 score__isnull=False,
             )
-            .order_by("-scored_at")
+            # Rows scored before scored_at existed have none: on PostgreSQL NULLs would sort first.
+            .order_by(models.F("scored_at").desc(nulls_last=True), "-submitted_at")
             .first()
         )
 
