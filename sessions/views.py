@@ -131,6 +131,7 @@ def runner_context(
         "item": item,
         "question": item.question,
         "total": progress.total,
+        "progress_current": progress.current,
         "is_last": item.position == progress.total,
         "notice": notice,
         "preview": preview,
@@ -143,13 +144,25 @@ def runner_context(
     }
     if item.review and not preview:
         context["review_note"] = scheduling.last_time(item.previous_answer(), now=timezone.now())
+    running = None
     if item.is_answered:
+        running, following, answered = item.follow_up_state()
+        context.update(follow_ups=answered, next_follow_up=following)
+    if running is not None:
+        # The interviewer's follow-up probe is on screen: its own clock, its own answer box.
+        context.update(stage="follow_up", follow_up=running, clock=running.clock(), draft=draft)
+        context["answer_max_chars"] = ANSWER_MAX_CHARS
+    elif item.is_answered:
         context.update(reveal_context(session, progress, item, score_form=score_form))
     else:
         seconds = session.seconds_per_answer
         # A curator's preview is never served: nothing of it is saved.
         clock = Clock(seconds, seconds * 1000) if preview else item.clock()
         context.update(stage="question", clock=clock, draft=draft, answer_max_chars=ANSWER_MAX_CHARS)
+    if context["stage"] == "follow_up":
+        context["draft_key"] = f"prepsite:draft:{session.pk}:{item.position}:follow-up-{running.position}"
+    else:
+        context["draft_key"] = f"prepsite:draft:{session.pk}:{item.position}"
     # While a clock runs the dots are plain indicators: going back must not silently spend it.
     context["dots"] = progress.dots(
         item.position, links=context["stage"] == "reveal" and "running" not in context
@@ -324,6 +337,43 @@ def score(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
         return redirect("sessions:run", pk=session.pk)
     context = runner_context(session, progress, session.item(progress.current), notice=notice)
     return render_runner(request, context)
+
+
+@require_POST
+def ask_follow_up(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
+    """The interviewer follows up: serve the question's next probe (optional; its clock starts now)."""
+    session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
+    progress = session.progress()
+    if not session.is_active or progress.current != position:
+        return _go(request, reverse("sessions:run", args=[session.pk]))
+    item = session.item(position)
+    if item.is_answered:
+        item.ask_follow_up()
+    if not request.htmx:
+        return redirect("sessions:run", pk=session.pk)
+    return render_runner(request, runner_context(session, progress, session.item(position)))
+
+
+@require_POST
+def answer_follow_up(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
+    """Keep the answer to the follow-up probe on screen (once; late ones marked), then the reveal again."""
+    session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
+    item = session.item(position)
+    running = item.follow_up_state()[0] if item.is_answered else None
+    if running is None:
+        return _go(request, reverse("sessions:run", args=[session.pk]))
+    form = AnswerForm.read(request.POST)
+    try:
+        running.record(text=form.cleaned_data["answer"], ran_out=form.cleaned_data["ran_out"])
+    except DatabaseError:
+        notice = NOT_SAVED.format(what="answer")
+        context = runner_context(
+            session, session.progress(), item, notice=notice, draft=form.cleaned_data["answer"]
+        )
+        return render_runner(request, context, status=503)
+    if not request.htmx:
+        return redirect("sessions:review", pk=session.pk, position=position)
+    return render_runner(request, runner_context(session, session.progress(), session.item(position)))
 
 
 @require_GET
