@@ -44,6 +44,8 @@ def clock_at(deadline: datetime, seconds: int, now: datetime | None = None) -> C
 # What a new interview offers unless the candidate chooses otherwise.
 DEFAULT_SECONDS = 30
 DEFAULT_COUNT = 5
+# The most questions one interview holds.
+MAX_COUNT = 20
 
 
 class Score(models.IntegerChoices):
@@ -162,6 +164,14 @@ class Owner:
         if create and not request.user.is_authenticated and not request.session.get(CANDIDATE_KEY):
             request.session[CANDIDATE_KEY] = secrets.token_urlsafe(32)
         return cls(request.user, request.session.get(CANDIDATE_KEY, ""))
+
+    def fields(self) -> dict:
+        """The owner as the ``user``/``anon_token`` fields of a row it owns (to create or look one up)."""
+        if self.user is not None:
+            return {"user": self.user}
+        if not self.token:
+            raise ValueError("An anonymous owner needs a token first (Owner.from_request(..., create=True)).")
+        return {"user": None, "anon_token": self.token}
 
 
 class InterviewSession(models.Model):
@@ -294,6 +304,9 @@ class InterviewQuestion(models.Model):
     position = models.PositiveSmallIntegerField()
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="interview_items")
     served_at = models.DateTimeField(null=True, blank=True)
+    review = models.BooleanField(
+        default=False, help_text="Drawn because the candidate's review schedule said it was due."
+    )
 
     objects = InterviewQuestionQuerySet.as_manager()
 
@@ -315,6 +328,24 @@ class InterviewQuestion(models.Model):
     @property
     def is_answered(self) -> bool:
         return hasattr(self, "answer")
+
+    def previous_answer(self) -> Answer | None:
+        """The candidate's latest scored answer to this question in another interview (one query)."""
+        session = self.session
+        owner = (
+            {"user": session.user_id} if session.user_id else {"user": None, "anon_token": session.anon_token}
+        )
+        others = InterviewSession.objects.filter(**owner).exclude(pk=session.pk)
+        return (
+            Answer.objects.filter(
+                item__question_id=self.question_id,
+                item__session__in=others.values("pk"),
+                score__isnull=False,
+            )
+            # Rows scored before scored_at existed have none: on PostgreSQL NULLs would sort first.
+            .order_by(models.F("scored_at").desc(nulls_last=True), "-submitted_at")
+            .first()
+        )
 
     @property
     def deadline(self) -> datetime | None:
@@ -705,6 +736,33 @@ class Answer(models.Model):
         return len(self.covered)
 
 
+class ReviewCardQuerySet(OwnedQuerySet):
+    def reviewable(self) -> ReviewCardQuerySet:
+        """Cards of published questions: the only ones a review interview can draw."""
+        return self.filter(question__status=Question.Status.PUBLISHED)
+
+    def due_summary(self, *, now: datetime) -> DueSummary:
+        """How many are due now and when the next one is, in one aggregate query."""
+        # Aliases must not be "due": an aggregate named like a field would shadow it in the filters.
+        row = self.aggregate(
+            due_now=Count("pk", filter=Q(due__lte=now)), due_next=Min("due", filter=Q(due__gt=now))
+        )
+        return DueSummary(due=row["due_now"], next_due=row["due_next"])
+
+
+@dataclass(frozen=True)
+class DueSummary:
+    """What the review schedule holds right now: the number due, and when the next comes if none is."""
+
+    due: int
+    next_due: datetime | None
+
+    @property
+    def interview_count(self) -> int:
+        """How many questions the one-click review interview asks: all that are due, up to 20."""
+        return min(self.due, MAX_COUNT)
+
+
 class ReviewCard(models.Model):
     """One candidate's spaced-repetition schedule for one question (FSRS card state).
 
@@ -728,7 +786,7 @@ class ReviewCard(models.Model):
     last_review = models.DateTimeField(null=True, blank=True)
     reviews = models.PositiveIntegerField(default=0)
 
-    objects = OwnedQuerySet.as_manager()
+    objects = ReviewCardQuerySet.as_manager()
 
     class Meta:
         ordering = ["due"]
@@ -748,6 +806,55 @@ class ReviewCard(models.Model):
 
     def __str__(self) -> str:
         return f"Card {self.question_id} due {self.due:%Y-%m-%d %H:%M}"
+
+
+class InterviewPlan(models.Model):
+    """The day of the candidate's real interview (and maybe the company): what readiness aims at.
+
+    One per candidate, owned like their interviews (a user, or an anonymous browser's token).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="interview_plans",
+    )
+    anon_token = models.CharField(max_length=64, blank=True, db_index=True)
+    date = models.DateField(help_text="The day of the real interview.")
+    company = models.ForeignKey(
+        Company,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Only this company's questions count towards readiness; empty means every question.",
+    )
+    updated = models.DateTimeField(default=timezone.now)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(user__isnull=False), name="plan_one_per_user"
+            ),
+            models.UniqueConstraint(
+                fields=["anon_token"], condition=Q(user__isnull=True), name="plan_one_per_browser"
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(anon_token=""), name="plan_has_owner"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        at = f" at {self.company}" if self.company_id else ""
+        return f"Interview on {self.date:%Y-%m-%d}{at}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("history") + "#readiness-heading"
 
 
 def new_share_token() -> str:

@@ -27,7 +27,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from questions.models import KeyPoint, Question
 
-from . import limits, services
+from . import limits, scheduling, services, timetext
 from .forms import ANSWER_MAX_CHARS, AnswerForm, ScoreForm, ShareForm, StartForm
 from .models import (
     DEFAULT_COUNT,
@@ -49,7 +49,8 @@ from .reports import Report
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """home.html: the start form, the live count of matching questions, unfinished interviews."""
+    """home.html: the start form, the live count of matching questions, unfinished interviews, and
+    the review schedule: a one-click review of what is due, or when the next question comes back."""
     initial = {
         "count": DEFAULT_COUNT,
         "seconds": DEFAULT_SECONDS,
@@ -60,11 +61,16 @@ def home(request: HttpRequest) -> HttpResponse:
     unfinished = (
         InterviewSession.objects.owned_by(owner).active().select_related("topic", "level", "company")[:5]
     )
+    now = timezone.now()
+    due = ReviewCard.objects.owned_by(owner).reviewable().due_summary(now=now)
     context = {
         "form": form,
         "match_count": form.filters().questions().count(),
         "unfinished": unfinished,
-        "due_count": ReviewCard.objects.owned_by(owner).filter(due__lte=timezone.now()).count(),
+        "due": due,
+        "due_count": due.due,
+        "next_review": timetext.until(due.next_due, now=now) if due.next_due else "",
+        "answer_by": initial["answer_by"],
     }
     return render(request, "home.html", context)
 
@@ -136,6 +142,8 @@ def runner_context(
             else reverse("sessions:review", args=[session.pk, item.position])
         ),
     }
+    if item.review and not preview:
+        context["review_note"] = scheduling.last_time(item.previous_answer(), now=timezone.now())
     running = None
     if item.is_answered:
         running, following, answered = item.follow_up_state()
@@ -306,7 +314,7 @@ def score(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
         context = runner_context(session, session.progress(), item, score_form=form)
         return render_runner(request, context, status=200 if request.htmx else 400)
     try:
-        services.score_answer(
+        card = services.score_answer(
             session=session,
             item=item,
             score=form.cleaned_data["score"],
@@ -317,13 +325,18 @@ def score(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
         notice = NOT_SAVED.format(what="score")
         context = runner_context(session, session.progress(), item, score_form=form, notice=notice)
         return render_runner(request, context, status=503)
+    # When the question comes back, said on the next page the candidate sees.
+    notice = scheduling.comes_back(item, card) if card else ""
     progress = session.progress()
+    if notice and (progress.current is None or not request.htmx):
+        messages.info(request, notice)
     if progress.current is None:
         session.finish()
         return _go(request, reverse("sessions:summary", args=[session.pk]))
     if not request.htmx:
         return redirect("sessions:run", pk=session.pk)
-    return render_runner(request, runner_context(session, progress, session.item(progress.current)))
+    context = runner_context(session, progress, session.item(progress.current), notice=notice)
+    return render_runner(request, context)
 
 
 @require_POST
