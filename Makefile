@@ -10,7 +10,7 @@ PORT   ?= 8000
 # Local development mode (see prepsite/settings.py). Production never sets this.
 DEV := DJANGO_DEBUG=1
 
-.PHONY: help install run serve migrate bank test lint superuser bench bench-history load clean
+.PHONY: help install run serve migrate bank test lint superuser bench bench-history load clean bench-peer bench-pages cluster-load
 
 help:
 	@echo "make run        set up (venv, install, migrate, import the bank) and serve on http://$(HOST):$(PORT)"
@@ -84,3 +84,21 @@ $(VENV)/.installed-load: $(VENV)/.installed
 
 load: $(VENV)/.installed-load
 	LOAD_DATABASE_URL=$(LOAD_DATABASE_URL) $(BIN)/python bench/load.py
+
+# prepsite's runner against a peer Django quiz app (django-mcq 0.4 in a throw-away venv) and
+# against /healthz, wrk in interleaved rounds (bench/peer.py). PEER_DATABASE_URL=postgres://...
+# adds prepsite on PostgreSQL to the same rounds. PEER_ARGS="--rounds 5 --seconds 10" etc.
+bench-peer: install
+	@command -v wrk >/dev/null || { echo "bench-peer needs wrk: apt-get install wrk"; exit 1; }
+	PEER_DATABASE_URL=$(PEER_DATABASE_URL) $(BIN)/python bench/peer.py $(PEER_ARGS)
+
+# Home, history and bank pages with 10,000 questions and 1,000 interviews, against their budgets
+# (bench/pages.py; BENCH_DATABASE_URL=postgres://... for PostgreSQL).
+bench-pages: install
+	$(DEV) $(BIN)/python bench/pages.py
+
+# Two app servers behind HAProxy on PostgreSQL + Redis + an RQ worker, 300 candidates through the
+# balancer, then the audits (bench/cluster.py, docs/deploy.md). Needs haproxy (apt-get install haproxy).
+cluster-load: $(VENV)/.installed-load
+	@command -v haproxy >/dev/null || { echo "cluster-load needs haproxy: apt-get install haproxy"; exit 1; }
+	$(BIN)/python bench/cluster.py

@@ -28,6 +28,13 @@ timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 # On a graceful stop or reload (HUP), requests in flight get this long to finish.
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "20"))
 keepalive = 5
+# gunicorn 27's control socket defaults to one path per user: a second server on the same host
+# would take over the first's. One per bound address instead (override with GUNICORN_CONTROL_SOCKET).
+_var = os.path.join(os.path.dirname(os.path.abspath(__file__)), "var")
+os.makedirs(_var, exist_ok=True)
+control_socket = os.environ.get(
+    "GUNICORN_CONTROL_SOCKET", os.path.join(_var, f"gunicorn-{bind.replace(':', '-').replace('/', '_')}.ctl")
+)
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "5000"))
 max_requests_jitter = 500
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")

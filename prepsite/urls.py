@@ -29,6 +29,7 @@ urlpatterns = [
     path("interviews/", include("sessions.urls")),
     path("questions/", include("questions.urls")),
     path("history/", history.history, name="history"),
+    path("history/plan", history.interview_plan, name="interview_plan"),
     path("history/questions/", history.questions_met, name="questions_met"),
     path("history/questions/<slug:slug>/", history.attempts, name="attempts"),
     path("history/export.json", history.export_json, name="export_json"),

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from . import markdown
@@ -197,9 +197,60 @@ def _wanted(section: Section, item: Item) -> dict[str, Any]:
     return {f.name: comparable(f, item.data.get(f.name, f.empty)) for f in section.fields if f.name != "slug"}
 
 
-def _have(section: Section, obj: models.Model) -> dict[str, Any]:
-    data = section.read(obj)
-    return {f.name: comparable(f, data[f.name]) for f in section.fields if f.name != "slug"}
+# Above this many slugs a query reads the whole table (and the rows are picked out here) rather than
+# sending every slug as a query parameter: cheaper, and clear of the database's limit on parameters.
+MAX_IN = 2_000
+
+
+def _among(qs: models.QuerySet, lookup: str, slugs: list[str]) -> models.QuerySet:
+    return qs if len(slugs) > MAX_IN else qs.filter(**{f"{lookup}__in": slugs})
+
+
+def _existing(section: Section, slugs: list[str]) -> dict[str, tuple[int, dict[str, Any]]]:
+    """slug -> (id, what the database holds, field by field, in the form :func:`_wanted` compares).
+
+    Read as plain values: one query for the columns (the slug of each foreign key by a join) and one
+    per list field, without building model instances (the slow part of reading 10,000 questions).
+    """
+    model = section.model
+    wanted = set(slugs)
+    plain = section.columns + section.refs
+    lookups = [f.attname for f in section.columns] + [f"{f.attname}__slug" for f in section.refs]
+    found: dict[str, tuple[int, dict[str, Any]]] = {}
+    slug_of: dict[int, str] = {}
+    for pk, slug, *values in _among(model.objects.order_by(), "slug", slugs).values_list(
+        "pk", "slug", *lookups
+    ):
+        if slug in wanted:
+            found[slug] = (pk, {f.name: comparable(f, v) for f, v in zip(plain, values, strict=True)})
+            slug_of[pk] = slug
+    for f in section.many + section.rows:
+        child, parent = _link_model(section, f)
+        parent_slug = f"{parent.removesuffix('_id')}__slug"
+        kind = f.type
+        if kind.rows is None:
+            columns = [f"{section.model._meta.get_field(f.attname).m2m_reverse_field_name()}__slug"]
+        elif kind.is_records:
+            columns = [
+                f"{r.attname}__slug" if isinstance(r.type, Ref) else r.attname for r in kind.item.fields
+            ]
+        else:
+            columns = [kind.rows.column]
+        qs = _among(child.objects.order_by(), parent_slug, slugs)
+        if kind.rows is not None and kind.rows.ordered:
+            qs = qs.order_by(parent, "position")
+        lists: dict[str, list[Any]] = {slug: [] for slug in found}
+        for owner, *values in qs.values_list(parent, *columns):
+            slug = slug_of.get(owner)
+            if slug is None:
+                continue
+            if kind.is_records:
+                lists[slug].append({r.name: v for r, v in zip(kind.item.fields, values, strict=True)})
+            else:
+                lists[slug].append(values[0])
+        for slug, values in lists.items():
+            found[slug][1][f.name] = comparable(f, values)
+    return found
 
 
 def apply(bank: Bank, *, write: bool = True, claim: Callable[[], bool] | None = None) -> Report | None:
@@ -241,7 +292,7 @@ def _render(bank: Bank) -> dict[str, str]:
         for f in section.markdown:
             if not items:
                 continue
-            stored = section.model.objects.filter(slug__in=list(items)).values_list(
+            stored = _among(section.model.objects.order_by(), "slug", list(items)).values_list(
                 f.attname, f"{f.attname}_html"
             )
             html.update(stored)
@@ -254,7 +305,7 @@ def _render(bank: Bank) -> dict[str, str]:
                 continue
             child, parent = _link_model(section, f)
             parent_name = parent.removesuffix("_id")
-            stored = child.objects.filter(**{f"{parent_name}__slug__in": list(items)}).values_list(
+            stored = _among(child.objects.order_by(), f"{parent_name}__slug", list(items)).values_list(
                 r.attname, f"{r.attname}_html"
             )
             html.update(stored)
@@ -276,19 +327,18 @@ def _upsert(
 ) -> tuple[list[str], list[str], list[str]]:
     """Create new items and update changed ones; return the slugs created, changed and unchanged."""
     wanted = {slug: _wanted(section, item) for slug, item in items.items()}
-    existing = {obj.slug: obj for obj in section.queryset().filter(slug__in=list(wanted))}
+    existing = _existing(section, list(wanted))
     new: list[str] = []
-    changed: dict[str, tuple[models.Model, set[str]]] = {}  # slug -> (row, names of the fields that differ)
+    changed: dict[str, tuple[int, set[str]]] = {}  # slug -> (id, names of the fields that differ)
     unchanged: list[str] = []
     for slug, want in wanted.items():
-        obj = existing.get(slug)
-        if obj is None:
+        if slug not in existing:
             new.append(slug)
             continue
-        have = _have(section, obj)
+        pk, have = existing[slug]
         differ = {name for name in want if have[name] != want[name]}
         if differ:
-            changed[slug] = (obj, differ)
+            changed[slug] = (pk, differ)
         else:
             unchanged.append(slug)
     if write:
@@ -316,54 +366,113 @@ def _column_names(section: Section) -> list[str]:
     )
 
 
+# Model fields whose values need no preparing for the database when they are already str or int.
+AS_IS = {
+    "CharField", "TextField", "SlugField", "ForeignKey",
+    "IntegerField", "SmallIntegerField", "BigIntegerField",
+    "PositiveIntegerField", "PositiveSmallIntegerField",
+}  # fmt: skip
+
+
+def _insert(model: type[models.Model], rows: list[dict[str, Any]]) -> None:
+    """INSERT ``rows`` (model attribute -> value, the same keys in each) with one ``executemany``.
+
+    What ``bulk_create`` does, without building a model instance per row or compiling SQL per
+    batch: each value is prepared by its field for the database (JSON, datetimes), omitted fields
+    get their default, and ``auto_now``/``auto_now_add`` fields the current time. Like
+    ``bulk_create`` it sends no signals; the database still checks every constraint.
+    """
+    if not rows:
+        return
+    given = rows[0].keys()
+    now = timezone.now()
+    fields, defaults = [], {}
+    for f in model._meta.concrete_fields:
+        if f.primary_key:
+            continue
+        if f.attname not in given:
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+                defaults[f.attname] = now
+            elif f.has_default():
+                defaults[f.attname] = f.get_default()
+            else:
+                continue  # left to the database (NULL), as bulk_create would fail on it anyway
+        fields.append(f)
+    quote = connection.ops.quote_name
+    table, columns = quote(model._meta.db_table), ", ".join(quote(f.column) for f in fields)
+    # Names from the model, quoted; every value is a parameter.
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})"  # noqa: S608
+    prepared = {
+        f.attname: f.get_db_prep_save(defaults[f.attname], connection)
+        for f in fields
+        if f.attname in defaults
+    }
+    # Text, slugs, whole numbers and foreign keys go to the database as they are (the format has
+    # checked them to be str and int); other fields (JSON, for one) are prepared by the field.
+    prepare = [None if f.get_internal_type() in AS_IS else f for f in fields]
+    params = []
+    for row in rows:
+        values = []
+        for f, p in zip(fields, prepare, strict=True):
+            if f.attname not in row:
+                values.append(prepared[f.attname])
+            elif p is None:
+                values.append(row[f.attname])
+            else:
+                values.append(p.get_db_prep_save(row[f.attname], connection))
+        params.append(values)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
 def _write(
     section: Section,
     items: dict[str, Item],
     new: list[str],
-    changed: dict[str, tuple[models.Model, set[str]]],
+    changed: dict[str, tuple[int, set[str]]],
     ids: dict[str, dict[str, int]],
     html: dict[str, str],
 ) -> None:
     model = section.model
-    created = model.objects.bulk_create(
-        [model(slug=slug, **_columns(section, items[slug], ids, html)) for slug in new], batch_size=500
-    )
+    _insert(model, [{"slug": slug, **_columns(section, items[slug], ids, html)} for slug in new])
+    created = dict(_among(model.objects.order_by(), "slug", new).values_list("slug", "pk")) if new else {}
     # bulk_update skips auto_now, so a changed row's "updated" time is set here.
     stamps = [f.attname for f in model._meta.concrete_fields if getattr(f, "auto_now", False)]
     now = timezone.now()
     relations = section.many + section.rows
     # Rows to (re)build, per relation: new items get everything, changed ones only what differs.
     rebuild: dict[str, list[tuple[int, Item]]] = {f.name: [] for f in relations}
-    for obj in created:
+    replace: dict[str, list[int]] = {f.name: [] for f in relations}  # changed items whose old rows go
+    for slug in new:
         for f in relations:
-            rebuild[f.name].append((obj.pk, items[obj.slug]))
+            rebuild[f.name].append((created[slug], items[slug]))
     to_update = []
-    for slug, (obj, differ) in changed.items():
-        for name, value in _columns(section, items[slug], ids, html).items():
-            setattr(obj, name, value)
+    for slug, (pk, differ) in changed.items():
+        obj = model(pk=pk, slug=slug, **_columns(section, items[slug], ids, html))
         for name in stamps:
             setattr(obj, name, now)
         to_update.append(obj)
         for f in relations:
             if f.name in differ:
-                rebuild[f.name].append((obj.pk, items[slug]))
+                rebuild[f.name].append((pk, items[slug]))
+                replace[f.name].append(pk)
     if to_update:
         model.objects.bulk_update(to_update, _column_names(section) + stamps, batch_size=500)
 
     # Old rows go first: a sighting may move from one question to another.
     for f in relations:
-        if rebuild[f.name]:
+        if replace[f.name]:
             child, parent = _link_model(section, f)
-            child.objects.filter(**{f"{parent}__in": [pk for pk, _ in rebuild[f.name]]}).delete()
+            child.objects.filter(**{f"{parent}__in": replace[f.name]}).delete()
     for f in relations:
         child, parent = _link_model(section, f)
-        child.objects.bulk_create(
+        _insert(
+            child,
             [
-                child(**{parent: pk}, **values)
+                {parent: pk, **values}
                 for pk, item in rebuild[f.name]
                 for values in _link_rows(section, f, item.data.get(f.name, []), ids, html)
             ],
-            batch_size=1000,
         )
 
 

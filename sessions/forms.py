@@ -4,11 +4,12 @@ import re
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from questions.models import Company, Level, Topic
 
 from . import services
-from .models import DEFAULT_COUNT, DEFAULT_SECONDS, AnswerBy, Recording, Score
+from .models import DEFAULT_COUNT, DEFAULT_SECONDS, MAX_COUNT, AnswerBy, Recording, Score
 
 # C0 and C1 control characters other than tab, newline and carriage return. Nobody types them;
 # PostgreSQL refuses NUL in text, so they are dropped from free text the same way on every database.
@@ -116,7 +117,7 @@ class StartForm(forms.Form):
     )
     # Optional so a one-button form (practise a topic, review what is due) can leave them to the defaults.
     count = WholeNumberField(
-        label="Questions", min_value=1, max_value=20, initial=DEFAULT_COUNT, required=False
+        label="Questions", min_value=1, max_value=MAX_COUNT, initial=DEFAULT_COUNT, required=False
     )
     seconds = WholeNumberField(
         label="Seconds per answer", min_value=10, max_value=300, initial=DEFAULT_SECONDS, required=False
@@ -220,3 +221,34 @@ class ShareForm(forms.Form):
     expires_days = WholeNumberField(
         label="Expires after (days, optional)", required=False, min_value=1, max_value=365
     )
+
+
+# A date further ahead than this is a typo (a year of 20226), not a plan.
+PLAN_MAX_DAYS_AHEAD = 730
+
+
+class InterviewPlanForm(forms.Form):
+    """The day of the candidate's real interview and, optionally, the company (history page)."""
+
+    date = forms.DateField(
+        label="Interview date",
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": "Choose the day of your interview.", "invalid": "Enter a date."},
+    )
+    company = forms.ModelChoiceField(
+        Company.objects.all(),
+        label="Company (optional)",
+        required=False,
+        empty_label="Any company",
+        to_field_name="slug",
+        help_text="With a company, only its questions count.",
+    )
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        today = timezone.localdate()
+        if day < today:
+            raise ValidationError("That day has passed: choose today or a day ahead.")
+        if (day - today).days > PLAN_MAX_DAYS_AHEAD:
+            raise ValidationError("Choose a day within the next two years.")
+        return day

@@ -10,11 +10,13 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import csvsafe, progress
-from .models import InterviewSession, Owner, ReviewCard, percent_of_max
+from . import csvsafe, progress, readiness, timetext
+from .forms import InterviewPlanForm
+from .models import AnswerBy, InterviewPlan, InterviewSession, Owner, ReviewCard, percent_of_max
 from .reports import export_rows
 
 PAGE_SIZE = 20
@@ -23,7 +25,12 @@ PAGE_SIZE = 20
 @require_GET
 @never_cache
 def history(request: HttpRequest) -> HttpResponse:
-    """sessions/history.html: interviews (paginated), score trend, topic mastery, activity, what is due."""
+    """sessions/history.html: interviews (paginated), score trend, topic mastery, activity, what is due
+    now and over the next 14 days, and readiness for the candidate's interview date."""
+    return render(request, "sessions/history.html", history_context(request))
+
+
+def history_context(request: HttpRequest, *, plan_form: InterviewPlanForm | None = None) -> dict:
     owner = Owner.from_request(request)
     now = timezone.now()
     today = timezone.localdate(now)
@@ -33,21 +40,57 @@ def history(request: HttpRequest) -> HttpResponse:
     days = progress.answered_days(owner, now=now)
     trend = progress.score_trend(owner)
     topics = progress.topic_scores(owner)
-    context = {
+    due = ReviewCard.objects.owned_by(owner).reviewable().due_summary(now=now)
+    forecast = progress.review_forecast(owner, now=now)
+    plan = InterviewPlan.objects.owned_by(owner).select_related("company").first()
+    if plan_form is None:
+        initial = {"date": plan.date, "company": plan.company} if plan else {}
+        plan_form = InterviewPlanForm(initial=initial)
+    return {
         "page": page,
         "trend": trend,
-        "trend_path": " ".join(f"{p.x},{p.y}" for p in trend),
+        "trend_segments": progress.trend_segments(trend),
         "topics": topics,
-        "mastery_height": 30 * len(topics),
         "weakest": progress.weakest_topics(owner, now=now),
         "calendar": progress.calendar(days, today=today),
         "streak": progress.streak(days, today=today),
         "active_days": sum(
             1 for day, n in days.items() if n and (today - day).days < 7 * progress.CALENDAR_WEEKS
         ),
-        "due_count": progress.due_count(owner, now=now),
+        "due": due,
+        "next_review": timetext.until(due.next_due, now=now) if due.next_due else "",
+        "answer_by": AnswerBy.remembered(request),
+        "forecast": forecast,
+        "forecast_total": sum(d.count for d in forecast),
+        "forecast_busiest": max(d.count for d in forecast),
+        "plan": plan,
+        "plan_form": plan_form,
+        "readiness": readiness.forecast(owner, plan, now=now) if plan else None,
     }
-    return render(request, "sessions/history.html", context)
+
+
+@require_POST
+def interview_plan(request: HttpRequest) -> HttpResponseBase:
+    """Set, change or remove the candidate's interview date (the history page's readiness form)."""
+    owner = Owner.from_request(request, create=True)
+    if "remove" in request.POST:
+        InterviewPlan.objects.owned_by(owner).delete()
+        messages.success(request, "Interview date removed.")
+        return redirect("history")
+    form = InterviewPlanForm(request.POST)
+    if not form.is_valid():
+        return render(request, "sessions/history.html", history_context(request, plan_form=form), status=400)
+    plan, _ = InterviewPlan.objects.update_or_create(
+        **owner.fields(),
+        defaults={
+            "date": form.cleaned_data["date"],
+            "company": form.cleaned_data["company"],
+            "updated": timezone.now(),
+        },
+    )
+    at = f" at {plan.company}" if plan.company else ""
+    messages.success(request, f"Interview date set: {date_format(plan.date, 'j F Y')}{at}.")
+    return redirect(plan.get_absolute_url())
 
 
 @require_GET
@@ -87,7 +130,18 @@ def export_json(request: HttpRequest) -> HttpResponse:
         .order_by("due")
         .values_list("question__slug", "due", "reviews")
     ]
-    body = json.dumps({"answers": export_rows(owner), "review_schedule": cards}, indent=2, ensure_ascii=False)
+    plan = InterviewPlan.objects.owned_by(owner).select_related("company").first()
+    data = {
+        "answers": export_rows(owner),
+        "review_schedule": cards,
+        "interview_plan": {
+            "date": plan.date.isoformat(),
+            "company": plan.company.slug if plan.company else None,
+        }
+        if plan
+        else None,
+    }
+    body = json.dumps(data, indent=2, ensure_ascii=False)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="prepsite-history.json"'
     return response
@@ -107,12 +161,14 @@ def export_csv(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def delete_history(request: HttpRequest) -> HttpResponseBase:
-    """sessions/delete_history.html: confirm, then delete every interview, answer and review card."""
+    """sessions/delete_history.html: confirm, then delete every interview, answer and review card,
+    and the interview date."""
     owner = Owner.from_request(request)
     if request.method == "POST":
         interviews_deleted = InterviewSession.objects.owned_by(owner).count()
         InterviewSession.objects.owned_by(owner).delete_with_recordings()
         ReviewCard.objects.owned_by(owner).delete()
+        InterviewPlan.objects.owned_by(owner).delete()
         messages.success(
             request, f"Deleted your history: {interviews_deleted} interview(s) and their answers."
         )

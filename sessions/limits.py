@@ -159,5 +159,5 @@ def start_page_context(request: HttpRequest, form: StartForm) -> dict:
     return {
         "form": form,
         "match_count": filters.questions().count(),
-        "due_count": ReviewCard.objects.owned_by(owner).filter(due__lte=timezone.now()).count(),
+        "due_count": ReviewCard.objects.owned_by(owner).reviewable().filter(due__lte=timezone.now()).count(),
     }

@@ -25,15 +25,27 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 
-from questions.models import Company, KeyPoint, Level, Question, Topic
+from questions.models import Company, FollowUp, KeyPoint, Level, Question, Topic
 from speech.keypoints import detect as detect_key_points
 
 # Network allowance: an answer this late after the deadline still counts as on time.
 GRACE = timedelta(seconds=2)
 
+
+def deadline_after(served_at: datetime | None, seconds: int) -> datetime | None:
+    """When an answer shown at ``served_at`` is due: the one place a deadline is computed."""
+    return served_at + timedelta(seconds=seconds) if served_at is not None else None
+
+
+def clock_at(deadline: datetime, seconds: int, now: datetime | None = None) -> Clock:
+    return Clock(seconds, int((deadline - (now or timezone.now())).total_seconds() * 1000))
+
+
 # What a new interview offers unless the candidate chooses otherwise.
 DEFAULT_SECONDS = 30
 DEFAULT_COUNT = 5
+# The most questions one interview holds.
+MAX_COUNT = 20
 
 
 class Score(models.IntegerChoices):
@@ -153,6 +165,14 @@ class Owner:
             request.session[CANDIDATE_KEY] = secrets.token_urlsafe(32)
         return cls(request.user, request.session.get(CANDIDATE_KEY, ""))
 
+    def fields(self) -> dict:
+        """The owner as the ``user``/``anon_token`` fields of a row it owns (to create or look one up)."""
+        if self.user is not None:
+            return {"user": self.user}
+        if not self.token:
+            raise ValueError("An anonymous owner needs a token first (Owner.from_request(..., create=True)).")
+        return {"user": None, "anon_token": self.token}
+
 
 class InterviewSession(models.Model):
     class Status(models.TextChoices):
@@ -233,7 +253,7 @@ class InterviewSession(models.Model):
 
     def all_items(self, *, key_points: bool = False) -> list[InterviewQuestion]:
         """Every question of this interview with its answer (for reports), in a fixed number of queries."""
-        return list(self.items.shown_with_answers(key_points=key_points))
+        return list(self.items.shown_with_answers(key_points=key_points, follow_ups=True))
 
     def progress(self) -> Progress:
         """Where the candidate stands, in one aggregate query whatever the interview's length."""
@@ -264,10 +284,14 @@ class InterviewSession(models.Model):
 
 
 class InterviewQuestionQuerySet(models.QuerySet):
-    def shown_with_answers(self, *, key_points: bool = False, tags: bool = True) -> InterviewQuestionQuerySet:
-        """With everything a page shows of a question and its answer. Key points only when asked for
-        (the question page does not show them); tags (topics, companies) unless the page caches them."""
+    def shown_with_answers(
+        self, *, key_points: bool = False, tags: bool = True, follow_ups: bool = False
+    ) -> InterviewQuestionQuerySet:
+        """With everything a page shows of a question and its answer. Key points and follow-up answers
+        only when asked for (the question page shows neither); tags unless the page caches them."""
         prefetch: list = ["question__topics", "question__companies"] if tags else []
+        if follow_ups:
+            prefetch.append("follow_up_answers")
         if key_points:
             prefetch.append(Prefetch("question__key_points", queryset=KeyPoint.objects.order_by("position")))
         return self.select_related("question__level", "answer").prefetch_related(*prefetch)
@@ -280,6 +304,9 @@ class InterviewQuestion(models.Model):
     position = models.PositiveSmallIntegerField()
     question = models.ForeignKey(Question, on_delete=models.PROTECT, related_name="interview_items")
     served_at = models.DateTimeField(null=True, blank=True)
+    review = models.BooleanField(
+        default=False, help_text="Drawn because the candidate's review schedule said it was due."
+    )
 
     objects = InterviewQuestionQuerySet.as_manager()
 
@@ -302,12 +329,27 @@ class InterviewQuestion(models.Model):
     def is_answered(self) -> bool:
         return hasattr(self, "answer")
 
+    def previous_answer(self) -> Answer | None:
+        """The candidate's latest scored answer to this question in another interview (one query)."""
+        session = self.session
+        owner = (
+            {"user": session.user_id} if session.user_id else {"user": None, "anon_token": session.anon_token}
+        )
+        others = InterviewSession.objects.filter(**owner).exclude(pk=session.pk)
+        return (
+            Answer.objects.filter(
+                item__question_id=self.question_id,
+                item__session__in=others.values("pk"),
+                score__isnull=False,
+            )
+            # Rows scored before scored_at existed have none: on PostgreSQL NULLs would sort first.
+            .order_by(models.F("scored_at").desc(nulls_last=True), "-submitted_at")
+            .first()
+        )
+
     @property
     def deadline(self) -> datetime | None:
-        """When the answer is due: the one place the deadline is computed."""
-        if self.served_at is None:
-            return None
-        return self.served_at + timedelta(seconds=self.session.seconds_per_answer)
+        return deadline_after(self.served_at, self.session.seconds_per_answer)
 
     def serve(self, *, now: datetime | None = None) -> None:
         """Stamp the moment the question is first shown; later views keep the first stamp."""
@@ -322,8 +364,7 @@ class InterviewQuestion(models.Model):
     def clock(self, *, now: datetime | None = None) -> Clock:
         """The time left to answer, serving the question first if it was not yet shown."""
         self.serve(now=now)
-        remaining = self.deadline - (now or timezone.now())
-        return Clock(self.session.seconds_per_answer, int(remaining.total_seconds() * 1000))
+        return clock_at(self.deadline, self.session.seconds_per_answer, now)
 
     class NotServed(Exception):
         """The question was never shown, so it cannot be answered (its clock never started)."""
@@ -386,6 +427,34 @@ class InterviewQuestion(models.Model):
         self.answer = answer
         return answer, True
 
+    def follow_up_state(self) -> tuple[FollowUpAnswer | None, FollowUp | None, list[FollowUpAnswer]]:
+        """(The follow-up whose clock runs, if any; the next one the interviewer may ask; those answered.)"""
+        if self.pk is None:  # a curator's preview: nothing was asked
+            return None, None, []
+        taken = list(self.follow_up_answers.all())
+        answered = [f for f in taken if f.is_answered]
+        running = next((f for f in taken if not f.is_answered), None)
+        asked = {f.position for f in taken}
+        following = next((f for f in self.question.follow_ups.all() if f.position not in asked), None)
+        return running, following, answered
+
+    def ask_follow_up(self, *, now: datetime | None = None) -> FollowUpAnswer | None:
+        """Serve the next follow-up probe (its clock starts now); the one already running if any."""
+        running, following, _answered = self.follow_up_state()
+        if running is not None or following is None:
+            return running
+        probe, _created = FollowUpAnswer.objects.get_or_create(
+            item=self,
+            position=following.position,
+            defaults={
+                "follow_up": following,
+                "prompt": following.prompt,
+                "model_answer_html": following.answer_html,
+                "served_at": now or timezone.now(),
+            },
+        )
+        return probe
+
     def to_dict(self, *, include_answer: bool = True) -> dict:
         """One row of a report or an export: what was asked and how it went."""
         answer = self.answer if self.is_answered else None
@@ -407,8 +476,77 @@ class InterviewQuestion(models.Model):
         if include_answer:
             row["answer"] = answer.text if answer else ""
             row["transcript"] = answer.transcript if answer else ""
+            row["follow_ups"] = [
+                {"question": f.prompt, "answer": f.text, "seconds": f.seconds, "overtime": f.overtime}
+                for f in self.follow_up_answers.all()
+                if f.is_answered
+            ]
             row["note"] = answer.note if answer else ""
         return row
+
+
+class FollowUpAnswer(models.Model):
+    """The candidate's answer to one follow-up probe the interviewer asked after a question.
+
+    Optional and timed like the question itself; it belongs to that question's
+    answer (one self-score covers both) and does not add to the interview's
+    question count. The probe's text is copied when it is asked, so editing or
+    re-importing the bank never changes what the candidate was asked.
+    """
+
+    item = models.ForeignKey(InterviewQuestion, on_delete=models.CASCADE, related_name="follow_up_answers")
+    position = models.PositiveSmallIntegerField(help_text="The follow-up's position in the question.")
+    follow_up = models.ForeignKey(
+        FollowUp, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    prompt = models.CharField(max_length=300)
+    model_answer_html = models.TextField(blank=True)
+    served_at = models.DateTimeField()
+    text = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    elapsed_ms = models.PositiveIntegerField(null=True, blank=True)
+    overtime = models.BooleanField(default=False)
+    ran_out = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["item", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "position"], name="follow_up_answer_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Follow-up {self.position} to {self.item}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.submitted_at is not None
+
+    @property
+    def deadline(self) -> datetime:
+        return deadline_after(self.served_at, self.item.session.seconds_per_answer)
+
+    def clock(self, *, now: datetime | None = None) -> Clock:
+        return clock_at(self.deadline, self.item.session.seconds_per_answer, now)
+
+    @property
+    def seconds(self) -> int | None:
+        return round(self.elapsed_ms / 1000) if self.elapsed_ms is not None else None
+
+    def record(self, *, text: str, ran_out: bool = False, now: datetime | None = None) -> bool:
+        """Keep the answer once (late ones too, marked overtime); False if it was already answered."""
+        now = now or timezone.now()
+        fields = {
+            "text": text,
+            "submitted_at": now,
+            "elapsed_ms": max(0, int((now - self.served_at).total_seconds() * 1000)),
+            "overtime": now > self.deadline + GRACE,
+            "ran_out": ran_out or now > self.deadline,
+        }
+        stored = FollowUpAnswer.objects.filter(pk=self.pk, submitted_at__isnull=True).update(**fields)
+        if stored:
+            for name, value in fields.items():
+                setattr(self, name, value)
+        return bool(stored)
 
 
 @dataclass(frozen=True)
@@ -598,6 +736,33 @@ class Answer(models.Model):
         return len(self.covered)
 
 
+class ReviewCardQuerySet(OwnedQuerySet):
+    def reviewable(self) -> ReviewCardQuerySet:
+        """Cards of published questions: the only ones a review interview can draw."""
+        return self.filter(question__status=Question.Status.PUBLISHED)
+
+    def due_summary(self, *, now: datetime) -> DueSummary:
+        """How many are due now and when the next one is, in one aggregate query."""
+        # Aliases must not be "due": an aggregate named like a field would shadow it in the filters.
+        row = self.aggregate(
+            due_now=Count("pk", filter=Q(due__lte=now)), due_next=Min("due", filter=Q(due__gt=now))
+        )
+        return DueSummary(due=row["due_now"], next_due=row["due_next"])
+
+
+@dataclass(frozen=True)
+class DueSummary:
+    """What the review schedule holds right now: the number due, and when the next comes if none is."""
+
+    due: int
+    next_due: datetime | None
+
+    @property
+    def interview_count(self) -> int:
+        """How many questions the one-click review interview asks: all that are due, up to 20."""
+        return min(self.due, MAX_COUNT)
+
+
 class ReviewCard(models.Model):
     """One candidate's spaced-repetition schedule for one question (FSRS card state).
 
@@ -621,7 +786,7 @@ class ReviewCard(models.Model):
     last_review = models.DateTimeField(null=True, blank=True)
     reviews = models.PositiveIntegerField(default=0)
 
-    objects = OwnedQuerySet.as_manager()
+    objects = ReviewCardQuerySet.as_manager()
 
     class Meta:
         ordering = ["due"]
@@ -641,6 +806,55 @@ class ReviewCard(models.Model):
 
     def __str__(self) -> str:
         return f"Card {self.question_id} due {self.due:%Y-%m-%d %H:%M}"
+
+
+class InterviewPlan(models.Model):
+    """The day of the candidate's real interview (and maybe the company): what readiness aims at.
+
+    One per candidate, owned like their interviews (a user, or an anonymous browser's token).
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="interview_plans",
+    )
+    anon_token = models.CharField(max_length=64, blank=True, db_index=True)
+    date = models.DateField(help_text="The day of the real interview.")
+    company = models.ForeignKey(
+        Company,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Only this company's questions count towards readiness; empty means every question.",
+    )
+    updated = models.DateTimeField(default=timezone.now)
+
+    objects = OwnedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(user__isnull=False), name="plan_one_per_user"
+            ),
+            models.UniqueConstraint(
+                fields=["anon_token"], condition=Q(user__isnull=True), name="plan_one_per_browser"
+            ),
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | ~Q(anon_token=""), name="plan_has_owner"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        at = f" at {self.company}" if self.company_id else ""
+        return f"Interview on {self.date:%Y-%m-%d}{at}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("history") + "#readiness-heading"
 
 
 def new_share_token() -> str:

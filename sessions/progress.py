@@ -2,13 +2,16 @@
 
 Every function here runs a fixed number of queries however many interviews
 the candidate has; the charts are plain SVG geometry computed here and drawn
-by templates (no JavaScript chart library).
+by templates (no JavaScript chart library). Geometry is in percentages of the
+plot, never in a ``viewBox``: a scaled SVG scales its text with it (to 5 px on
+a phone), while an unscaled one keeps the text at the size CSS gives it.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Avg, Count, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import TruncDate
@@ -46,13 +49,27 @@ def answers(owner: Owner) -> QuerySet[Answer]:
 
 @dataclass
 class TrendPoint:
+    """One scored interview on the trend chart; ``x`` and ``y`` are percentages of the plot."""
+
     x: float
     y: float
     percent: int
     when: datetime
 
 
-def score_trend(owner: Owner, *, width: int = 600, height: int = 180, pad: int = 28) -> list[TrendPoint]:
+@dataclass
+class Segment:
+    """The line from one trend point to the next (SVG lines take percentages; polylines do not)."""
+
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+
+
+def score_trend(owner: Owner) -> list[TrendPoint]:
+    """The last ``TREND_POINTS`` scored interviews, oldest first, placed in percentages of the plot so
+    the chart takes its container's width without scaling its text."""
     rows = list(
         interviews(owner)
         .filter(scored__gt=0)
@@ -64,10 +81,13 @@ def score_trend(owner: Owner, *, width: int = 600, height: int = 180, pad: int =
     span = max(len(rows) - 1, 1)
     for i, row in enumerate(rows):
         pct = percent_of_max(row["score_sum"], row["scored"])
-        x = pad + (width - 2 * pad) * (i / span if len(rows) > 1 else 0.5)
-        y = pad / 2 + (height - pad) * (1 - pct / 100)
-        points.append(TrendPoint(round(x, 1), round(y, 1), pct, row["created"]))
+        x = 100 * i / span if len(rows) > 1 else 50.0
+        points.append(TrendPoint(round(x, 2), 100 - pct, pct, row["created"]))
     return points
+
+
+def trend_segments(points: list[TrendPoint]) -> list[Segment]:
+    return [Segment(a.x, a.y, b.x, b.y) for a, b in zip(points, points[1:], strict=False)]
 
 
 # --- mastery per topic --------------------------------------------------------------
@@ -109,8 +129,6 @@ def weakest_topics(owner: Owner, *, now: datetime, limit: int = 3) -> list[Topic
 class Day:
     day: date
     count: int
-    x: int
-    y: int
 
     @property
     def level(self) -> int:
@@ -148,7 +166,7 @@ def streak(days: dict[date, int], *, today: date) -> int:
     return count
 
 
-def calendar(days: dict[date, int], *, today: date, cell: int = 16, gap: int = 3) -> list[list[Day]]:
+def calendar(days: dict[date, int], *, today: date) -> list[list[Day]]:
     """The last ``CALENDAR_WEEKS`` weeks as columns of days, Monday at the top, ending with today's week."""
     first_monday = today - timedelta(days=today.weekday()) - timedelta(weeks=CALENDAR_WEEKS - 1)
     weeks = []
@@ -158,13 +176,70 @@ def calendar(days: dict[date, int], *, today: date, cell: int = 16, gap: int = 3
             day = first_monday + timedelta(weeks=w, days=d)
             if day > today:
                 break
-            column.append(Day(day, days.get(day, 0), w * (cell + gap), d * (cell + gap)))
+            column.append(Day(day, days.get(day, 0)))
         weeks.append(column)
     return weeks
 
 
-def due_count(owner: Owner, *, now: datetime) -> int:
-    return ReviewCard.objects.owned_by(owner).filter(due__lte=now).count()
+# --- reviews coming up --------------------------------------------------------------------
+
+FORECAST_DAYS = 14
+
+
+@dataclass
+class ForecastDay:
+    """One day of the review forecast, with its bar as percentages of the plot (no viewBox scaling)."""
+
+    day: date
+    count: int
+    x: float
+    width: float
+    height: float
+
+    @property
+    def y(self) -> float:
+        return round(100 - self.height, 1)
+
+    @property
+    def middle(self) -> float:
+        return round(self.x + self.width / 2, 2)
+
+    @property
+    def end(self) -> float:
+        return round(self.x + self.width, 2)
+
+
+def review_forecast(owner: Owner, *, now: datetime, days: int = FORECAST_DAYS) -> list[ForecastDay]:
+    """Cards falling due on each of the next ``days`` days (site time zone), today first.
+
+    Overdue cards count on today: they are due now. One grouped query whatever the number of cards.
+    """
+    tz = timezone.get_current_timezone()
+    today = timezone.localdate(now)
+    end = datetime.combine(today + timedelta(days=days), time.min, tzinfo=tz)
+    rows = (
+        ReviewCard.objects.owned_by(owner)
+        .reviewable()
+        .filter(due__lt=end)
+        .annotate(day=TruncDate("due", tzinfo=tz))
+        .values("day")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts: Counter[date] = Counter()
+    for row in rows:
+        counts[max(row["day"], today)] += row["n"]
+    busiest = max(counts.values(), default=0) or 1
+    slot = 100 / days
+    forecast = []
+    for i in range(days):
+        day = today + timedelta(days=i)
+        n = counts[day]
+        # A day with reviews always gets a visible bar, however busy the busiest day.
+        height = max(3.0, 100 * n / busiest) if n else 0.0
+        x, width = round(i * slot + slot * 0.15, 2), round(slot * 0.7, 2)
+        forecast.append(ForecastDay(day, n, x, width, round(height, 1)))
+    return forecast
 
 
 # --- questions met ----------------------------------------------------------------------

@@ -96,7 +96,7 @@ def export_rows(owner: Owner) -> list[dict]:
         InterviewSession.objects.owned_by(owner)
         .order_by("created")
         .select_related("topic", "level", "company")
-        .prefetch_related("items__question", "items__answer")
+        .prefetch_related("items__question", "items__answer", "items__follow_up_answers")
     )
     rows = []
     for interview in interviews:

@@ -14,9 +14,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
+from django.utils.text import Truncator
 from fsrs import Card, Rating, Scheduler
 
-from .models import Answer, InterviewSession, ReviewCard
+from . import timetext
+from .models import Answer, InterviewQuestion, InterviewSession, ReviewCard
 
 SCHEDULER = Scheduler(
     learning_steps=(timedelta(hours=1), timedelta(days=1)),
@@ -63,3 +65,21 @@ def review(*, session: InterviewSession, answer: Answer, question_id: int, now: 
             # Another request created the card first; apply this review to it instead.
             return review(session=session, answer=answer, question_id=question_id, now=now)
     return card
+
+
+def comes_back(item: InterviewQuestion, card: ReviewCard) -> str:
+    """The one sentence shown after scoring: when this question is asked again.
+
+    Measured from the review itself, so the sentence does not drift with the page's render time.
+    """
+    prompt = Truncator(item.question.prompt).chars(70)
+    when = timetext.until(card.due, now=card.last_review)
+    return f"Question {item.position} ({prompt}) comes back for review {when}."
+
+
+def last_time(previous: Answer | None, *, now: datetime) -> str:
+    """What a review question says about itself: "Review · last time you scored 2 Weak, 5 days ago"."""
+    if previous is None:
+        return "Review · due on your review schedule"
+    when = timetext.ago(previous.scored_at or previous.submitted_at, now=now)
+    return f"Review · last time you scored {previous.score} {previous.get_score_display()}, {when}"

@@ -13,7 +13,7 @@ from django.utils import timezone
 from questions.models import Company, Level, Question, Topic
 
 from . import limits, scheduling
-from .models import AnswerBy, InterviewQuestion, InterviewSession, Owner, ReviewCard
+from .models import AnswerBy, InterviewPlan, InterviewQuestion, InterviewSession, Owner, ReviewCard
 
 # A question answered this recently is drawn only when nothing fresher matches.
 RECENT = timedelta(days=7)
@@ -46,7 +46,7 @@ def recently_seen_ids(owner: Owner, *, now: datetime) -> set[int]:
 
 def due_question_ids(owner: Owner, *, now: datetime, limit: int) -> list[int]:
     """Published questions due for review, most overdue first."""
-    due = ReviewCard.objects.owned_by(owner).filter(due__lte=now, question__status=Question.Status.PUBLISHED)
+    due = ReviewCard.objects.owned_by(owner).reviewable().filter(due__lte=now)
     return list(due.order_by("due", "question_id").values_list("question_id", flat=True)[:limit])
 
 
@@ -83,8 +83,10 @@ def interview_start(
     """
     now = timezone.now()
     rng = rng or random.SystemRandom()
+    due: set[int] = set()
     if question_ids is None:
         chosen = due_question_ids(owner, now=now, limit=count) if review_due else []
+        due = set(chosen)
         candidates = list(filters.questions().exclude(id__in=chosen).values_list("id", flat=True))
         chosen += pick_questions(candidates, count - len(chosen), recently_seen_ids(owner, now=now), rng)
     else:
@@ -105,7 +107,7 @@ def interview_start(
             created=now,
         )
         InterviewQuestion.objects.bulk_create(
-            InterviewQuestion(session=session, position=position, question_id=pk)
+            InterviewQuestion(session=session, position=position, question_id=pk, review=pk in due)
             for position, pk in enumerate(chosen, start=1)
         )
     return session
@@ -113,20 +115,25 @@ def interview_start(
 
 def score_answer(
     *, session: InterviewSession, item: InterviewQuestion, score: int, covered: list[int], note: str
-) -> bool:
-    """Record a self-score and let it update the candidate's review schedule (one transaction)."""
+) -> ReviewCard | None:
+    """Record a self-score and let it update the candidate's review schedule (one transaction).
+
+    Returns the question's card as rescheduled (its ``due`` is when it comes back), or None when
+    the interview had already finished and nothing changed.
+    """
     now = timezone.now()
     with transaction.atomic():
         if not item.answer.record_score(score=score, covered=covered, note=note, now=now):
-            return False
-        scheduling.review(session=session, answer=item.answer, question_id=item.question_id, now=now)
-    return True
+            return None
+        return scheduling.review(session=session, answer=item.answer, question_id=item.question_id, now=now)
 
 
 def claim_anonymous_interviews(*, token: str, user) -> int:
-    """Hand an anonymous browser's interviews and review schedule over to the account it signed in to.
+    """Hand an anonymous browser's interviews, review schedule and interview date over to the account
+    it signed in to.
 
-    Where the account already has a card for a question, the more recently reviewed card wins.
+    Where the account already has a card for a question, the more recently reviewed card wins; of two
+    interview dates, the one set more recently.
     """
     if not token:
         return 0
@@ -142,4 +149,15 @@ def claim_anonymous_interviews(*, token: str, user) -> int:
                 existing.delete()
             card.user, card.anon_token = user, ""
             card.save(update_fields=["user", "anon_token"])
+        # One interview date per candidate: the one set more recently wins.
+        plan = InterviewPlan.objects.filter(user=None, anon_token=token).first()
+        if plan is not None:
+            existing = InterviewPlan.objects.filter(user=user).first()
+            if existing is not None and existing.updated >= plan.updated:
+                plan.delete()
+            else:
+                if existing is not None:
+                    existing.delete()
+                plan.user, plan.anon_token = user, ""
+                plan.save(update_fields=["user", "anon_token"])
     return moved

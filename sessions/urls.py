@@ -11,6 +11,10 @@ urlpatterns = [
     path("<uuid:pk>/questions/<int:position>/", views.review, name="review"),
     path("<uuid:pk>/questions/<int:position>/answer", views.answer, name="answer"),
     path("<uuid:pk>/questions/<int:position>/score", views.score, name="score"),
+    path("<uuid:pk>/questions/<int:position>/follow-up", views.ask_follow_up, name="follow_up"),
+    path(
+        "<uuid:pk>/questions/<int:position>/follow-up/answer", views.answer_follow_up, name="follow_up_answer"
+    ),
     path("<uuid:pk>/questions/<int:position>/recording", views.recording, name="recording"),
     path("<uuid:pk>/questions/<int:position>/transcript", views.transcript, name="transcript"),
     path("<uuid:pk>/questions/<int:position>/transcribe", views.retry_transcription, name="transcribe"),

@@ -19,6 +19,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -26,7 +27,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from questions.models import KeyPoint, Question
 
-from . import limits, services
+from . import limits, scheduling, services, timetext
 from .forms import ANSWER_MAX_CHARS, AnswerForm, ScoreForm, ShareForm, StartForm
 from .models import (
     DEFAULT_COUNT,
@@ -38,6 +39,7 @@ from .models import (
     InterviewSession,
     Owner,
     Progress,
+    ReviewCard,
     Score,
 )
 from .reports import Report
@@ -47,7 +49,8 @@ from .reports import Report
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """home.html: the start form, the live count of matching questions, unfinished interviews."""
+    """home.html: the start form, the live count of matching questions, unfinished interviews, and
+    the review schedule: a one-click review of what is due, or when the next question comes back."""
     initial = {
         "count": DEFAULT_COUNT,
         "seconds": DEFAULT_SECONDS,
@@ -64,7 +67,18 @@ def home_context(request: HttpRequest, form: StartForm, **extra) -> dict:
         .active()
         .select_related("topic", "level", "company")[:5]
     )
-    return {**limits.start_page_context(request, form), "unfinished": unfinished, **extra}
+    now = timezone.now()
+    due = ReviewCard.objects.owned_by(Owner.from_request(request)).reviewable().due_summary(now=now)
+    return {
+        "form": form,
+        "match_count": form.filters().questions().count(),
+        "unfinished": unfinished,
+        "due": due,
+        "due_count": due.due,
+        "next_review": timetext.until(due.next_due, now=now) if due.next_due else "",
+        "answer_by": AnswerBy.remembered(request),
+        **extra,
+    }
 
 
 @require_GET
@@ -125,6 +139,7 @@ def runner_context(
         "item": item,
         "question": item.question,
         "total": progress.total,
+        "progress_current": progress.current,
         "is_last": item.position == progress.total,
         "notice": notice,
         "preview": preview,
@@ -135,13 +150,27 @@ def runner_context(
             else reverse("sessions:review", args=[session.pk, item.position])
         ),
     }
+    if item.review and not preview:
+        context["review_note"] = scheduling.last_time(item.previous_answer(), now=timezone.now())
+    running = None
     if item.is_answered:
+        running, following, answered = item.follow_up_state()
+        context.update(follow_ups=answered, next_follow_up=following)
+    if running is not None:
+        # The interviewer's follow-up probe is on screen: its own clock, its own answer box.
+        context.update(stage="follow_up", follow_up=running, clock=running.clock(), draft=draft)
+        context["answer_max_chars"] = ANSWER_MAX_CHARS
+    elif item.is_answered:
         context.update(reveal_context(session, progress, item, score_form=score_form))
     else:
         seconds = session.seconds_per_answer
         # A curator's preview is never served: nothing of it is saved.
         clock = Clock(seconds, seconds * 1000) if preview else item.clock()
         context.update(stage="question", clock=clock, draft=draft, answer_max_chars=ANSWER_MAX_CHARS)
+    if context["stage"] == "follow_up":
+        context["draft_key"] = f"prepsite:draft:{session.pk}:{item.position}:follow-up-{running.position}"
+    else:
+        context["draft_key"] = f"prepsite:draft:{session.pk}:{item.position}"
     # While a clock runs the dots are plain indicators: going back must not silently spend it.
     context["dots"] = progress.dots(
         item.position, links=context["stage"] == "reveal" and "running" not in context
@@ -293,7 +322,7 @@ def score(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
         context = runner_context(session, session.progress(), item, score_form=form)
         return render_runner(request, context, status=200 if request.htmx else 400)
     try:
-        services.score_answer(
+        card = services.score_answer(
             session=session,
             item=item,
             score=form.cleaned_data["score"],
@@ -304,13 +333,55 @@ def score(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
         notice = NOT_SAVED.format(what="score")
         context = runner_context(session, session.progress(), item, score_form=form, notice=notice)
         return render_runner(request, context, status=503)
+    # When the question comes back, said on the next page the candidate sees.
+    notice = scheduling.comes_back(item, card) if card else ""
     progress = session.progress()
+    if notice and (progress.current is None or not request.htmx):
+        messages.info(request, notice)
     if progress.current is None:
         session.finish()
         return _go(request, reverse("sessions:summary", args=[session.pk]))
     if not request.htmx:
         return redirect("sessions:run", pk=session.pk)
-    return render_runner(request, runner_context(session, progress, session.item(progress.current)))
+    context = runner_context(session, progress, session.item(progress.current), notice=notice)
+    return render_runner(request, context)
+
+
+@require_POST
+def ask_follow_up(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
+    """The interviewer follows up: serve the question's next probe (optional; its clock starts now)."""
+    session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
+    progress = session.progress()
+    if not session.is_active or progress.current != position:
+        return _go(request, reverse("sessions:run", args=[session.pk]))
+    item = session.item(position)
+    if item.is_answered:
+        item.ask_follow_up()
+    if not request.htmx:
+        return redirect("sessions:run", pk=session.pk)
+    return render_runner(request, runner_context(session, progress, session.item(position)))
+
+
+@require_POST
+def answer_follow_up(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
+    """Keep the answer to the follow-up probe on screen (once; late ones marked), then the reveal again."""
+    session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
+    item = session.item(position)
+    running = item.follow_up_state()[0] if item.is_answered else None
+    if running is None:
+        return _go(request, reverse("sessions:run", args=[session.pk]))
+    form = AnswerForm.read(request.POST)
+    try:
+        running.record(text=form.cleaned_data["answer"], ran_out=form.cleaned_data["ran_out"])
+    except DatabaseError:
+        notice = NOT_SAVED.format(what="answer")
+        context = runner_context(
+            session, session.progress(), item, notice=notice, draft=form.cleaned_data["answer"]
+        )
+        return render_runner(request, context, status=503)
+    if not request.htmx:
+        return redirect("sessions:review", pk=session.pk, position=position)
+    return render_runner(request, runner_context(session, session.progress(), session.item(position)))
 
 
 @require_GET

@@ -6,6 +6,9 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from questions.importer import load
+from tests.conftest import FIXTURES
+
 SEEDS_ENV = "PREPSITE_SEEDS_DIR"
 
 
@@ -34,3 +37,12 @@ def require_seeds() -> Path:
 @pytest.fixture
 def seeds() -> Path:
     return require_seeds()
+
+
+@pytest.fixture(scope="module")
+def bank(django_db_setup, django_db_blocker):
+    """Everything in fixtures/ at test time, loaded and validated (once per test module)."""
+    with django_db_blocker.unblock():
+        loaded = load([FIXTURES])
+    assert loaded.ok, "\n".join(str(p) for p in loaded.problems)
+    return loaded

@@ -4,7 +4,8 @@ Run it daily (cron, a systemd timer or the task worker). An anonymous
 candidate's interviews and review schedule are reachable only through the
 token in their browser's Django session; once that browser has been quiet
 for ``--days`` (default ``PREPSITE_ANONYMOUS_RETENTION_DAYS``, 30), all of it
-goes: interviews, their questions and answers, share links, review cards.
+goes: interviews, their questions and answers, share links, review cards and
+the interview date.
 A browser that was active recently keeps everything, old interviews included.
 Accounts are never touched. Stale Django sessions are Django's own
 ``clearsessions`` command.
@@ -20,14 +21,16 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from sessions.models import Answer, InterviewSession, ReviewCard
+from sessions.models import Answer, InterviewPlan, InterviewSession, ReviewCard
 
 
-def stale_anonymous(*, cutoff: datetime) -> tuple[QuerySet[InterviewSession], QuerySet[ReviewCard]]:
-    """Anonymous interviews and review cards of browsers with no activity since ``cutoff``.
+def stale_anonymous(
+    *, cutoff: datetime
+) -> tuple[QuerySet[InterviewSession], QuerySet[ReviewCard], QuerySet[InterviewPlan]]:
+    """Anonymous interviews, review cards and interview dates of browsers with no activity since ``cutoff``.
 
     Activity is anything stamped on their rows: starting or ending an interview,
-    a question shown, an answer submitted or scored, a card reviewed.
+    a question shown, an answer submitted or scored, a card reviewed, an interview date set.
     """
     anonymous = InterviewSession.objects.filter(user=None)
     active_tokens = anonymous.filter(
@@ -38,13 +41,21 @@ def stale_anonymous(*, cutoff: datetime) -> tuple[QuerySet[InterviewSession], Qu
         | Q(items__answer__scored_at__gte=cutoff)
     ).values("anon_token")
     reviewed_tokens = ReviewCard.objects.filter(user=None, last_review__gte=cutoff).values("anon_token")
-    interviews = anonymous.exclude(anon_token__in=active_tokens).exclude(anon_token__in=reviewed_tokens)
-    cards = (
-        ReviewCard.objects.filter(user=None)
-        .exclude(anon_token__in=active_tokens)
-        .exclude(anon_token__in=reviewed_tokens)
+    planned_tokens = InterviewPlan.objects.filter(user=None, updated__gte=cutoff).values("anon_token")
+
+    def stale(qs: QuerySet) -> QuerySet:
+        return (
+            qs.filter(user=None)
+            .exclude(anon_token__in=active_tokens)
+            .exclude(anon_token__in=reviewed_tokens)
+            .exclude(anon_token__in=planned_tokens)
+        )
+
+    return (
+        stale(InterviewSession.objects.all()),
+        stale(ReviewCard.objects.all()),
+        stale(InterviewPlan.objects.all()),
     )
-    return interviews, cards
 
 
 def plural(n: int, word: str) -> str:
@@ -52,7 +63,7 @@ def plural(n: int, word: str) -> str:
 
 
 class Command(BaseCommand):
-    help = "Delete anonymous interviews, answers and review cards of browsers inactive for N days."
+    help = "Delete what browsers quiet for N days left: interviews, answers, review cards, interview dates."
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
@@ -71,9 +82,10 @@ class Command(BaseCommand):
             raise CommandError("--days must be at least 1")
         cutoff = timezone.now() - timedelta(days=days)
         with transaction.atomic():
-            interviews, cards = stale_anonymous(cutoff=cutoff)
+            interviews, cards, plans = stale_anonymous(cutoff=cutoff)
             tokens = set(interviews.values_list("anon_token", flat=True))
             tokens |= set(cards.values_list("anon_token", flat=True))
+            tokens |= set(plans.values_list("anon_token", flat=True))
             counts = (
                 plural(interviews.count(), "anonymous interview"),
                 plural(Answer.objects.filter(item__session__in=interviews).count(), "answer"),
@@ -84,6 +96,7 @@ class Command(BaseCommand):
                 # Cards first: deleting answers would otherwise update their last_answer to NULL.
                 cards.delete()
                 interviews.delete_with_recordings()
+                plans.delete()
         verb = "Would delete" if dry_run else "Deleted"
         self.stdout.write(
             "{} {} ({}) and {} from {} inactive since {:%Y-%m-%d %H:%M} UTC.".format(verb, *counts, cutoff)
