@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -77,3 +78,14 @@ class Server:
     def __exit__(self, *exc) -> None:
         os.killpg(self.process.pid, signal.SIGTERM)
         self.process.wait(timeout=30)
+
+
+def on_signal(signum, frame):
+    """A signal handler that unwinds (so ``finally`` blocks stop what a benchmark started)."""
+    raise SystemExit(f"stopped by signal {signum}")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

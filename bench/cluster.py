@@ -41,7 +41,6 @@ import re
 import secrets
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -50,7 +49,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import ROOT, prepare_database, production_env  # noqa: E402
+from _server import ROOT, free_port, on_signal, prepare_database, production_env  # noqa: E402
 
 USERS = int(os.environ.get("CLUSTER_USERS", "300"))
 SECONDS = int(os.environ.get("CLUSTER_SECONDS", "90"))
@@ -76,16 +75,6 @@ questions:
 STAT_FIELDS = ("req_tot", "hrsp_2xx", "hrsp_3xx", "hrsp_4xx", "hrsp_5xx")
 
 _children: list[tuple[str, subprocess.Popen]] = []
-
-
-def _on_signal(signum, frame):
-    raise SystemExit(f"stopped by signal {signum}")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def spawn(name: str, cmd: list[str], env: dict, log: Path, cwd: Path = ROOT) -> subprocess.Popen:
@@ -245,7 +234,7 @@ def main() -> int:
     for tool in ("haproxy",):
         if not shutil.which(tool):
             raise SystemExit(f"{tool} is not installed: apt-get install -y {tool}")
-    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
     tmp = Path(tempfile.mkdtemp(prefix="prepsite-cluster-"))
     try:
         return run(tmp)

@@ -27,7 +27,7 @@ import statistics
 import sys
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -44,6 +44,7 @@ if os.environ.get("BENCH_DATABASE_URL", "").startswith("postgres"):
 
 import importer  # noqa: E402
 from _django import ROOT  # noqa: E402, F401  (sets up Django on a throw-away database)
+from _history import make_history  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
@@ -51,7 +52,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 from questions.models import Question  # noqa: E402
-from sessions.models import Answer, InterviewQuestion, InterviewSession, ReviewCard  # noqa: E402
+from sessions.models import Answer, ReviewCard  # noqa: E402
 
 QUESTIONS = int(os.environ.get("BENCH_QUESTIONS", "10000"))
 INTERVIEWS = int(os.environ.get("BENCH_INTERVIEWS", "1000"))
@@ -79,45 +80,7 @@ def build() -> dict[str, Client]:
     call_command("import_questions", str(folder), stdout=open(os.devnull, "w"))  # noqa: SIM115
     user = get_user_model().objects.create_user("bench")
     questions = list(Question.objects.order_by("id"))
-    now = datetime.now(UTC)
-    sessions = InterviewSession.objects.bulk_create(
-        InterviewSession(
-            user=user,
-            status="finished",
-            created=now - timedelta(hours=6 * i),
-            finished_at=now - timedelta(hours=6 * i) + timedelta(minutes=5),
-            seconds_per_answer=30,
-        )
-        for i in range(INTERVIEWS)
-    )
-    items = InterviewQuestion.objects.bulk_create(
-        (
-            InterviewQuestion(
-                session=s,
-                position=p + 1,
-                question=questions[(i * 5 + p) % len(questions)],
-                served_at=s.created,
-            )
-            for i, s in enumerate(sessions)
-            for p in range(5)
-        ),
-        batch_size=2000,
-    )
-    answers = Answer.objects.bulk_create(
-        (
-            Answer(
-                item=it,
-                text="benchmark answer",
-                submitted_at=it.served_at + timedelta(seconds=20),
-                elapsed_ms=20_000,
-                score=1 + it.pk % 5,
-                covered=[1],
-                key_point_count=4,
-            )
-            for it in items
-        ),
-        batch_size=2000,
-    )
+    items, answers = make_history(user, questions, INTERVIEWS)
     seen: set[int] = set()
     cards = []
     for it, answer in zip(items, answers, strict=True):

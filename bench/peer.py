@@ -52,7 +52,6 @@ import os
 import re
 import shutil
 import signal
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -64,7 +63,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _server import ROOT, prepare_database, production_env  # noqa: E402
+from _server import ROOT, free_port, on_signal, prepare_database, production_env  # noqa: E402
 
 PEER_REQUIREMENTS = ["django==5.2.19", "django-mcq==0.4", "gunicorn==27.0.1"]
 PEER_PAGE = "/quiz/q/2/"
@@ -212,16 +211,6 @@ def stop_all() -> None:
                 pass
             process.wait(timeout=5)
     _children.clear()
-
-
-def _on_signal(signum, frame):
-    raise SystemExit(f"stopped by signal {signum}")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def run(cmd: list[str], *, timeout: float, **kwargs) -> subprocess.CompletedProcess:
@@ -440,7 +429,7 @@ def main() -> int:
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk is not installed: apt-get install wrk")
-    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
     tmp = Path(tempfile.mkdtemp(prefix="prepsite-peer-"))
     try:
         return measure(tmp, args)

@@ -1,15 +1,36 @@
 from __future__ import annotations
 
 import os
+from io import StringIO
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
 from questions.importer import load
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, TAXONOMY
 
 SEEDS_ENV = "PREPSITE_SEEDS_DIR"
+
+
+def import_files(write_yaml, questions: str) -> str:
+    """Import the test taxonomy and ``questions`` through the command; what it printed."""
+    out = StringIO()
+    call_command(
+        "import_questions",
+        str(write_yaml("00.yaml", TAXONOMY)),
+        str(write_yaml("10.yaml", questions)),
+        stdout=out,
+        stderr=StringIO(),
+    )
+    return out.getvalue()
+
+
+def problems(write_yaml, questions: str) -> list[str]:
+    """What validating the test taxonomy and ``questions`` finds wrong, as file:line messages."""
+    bank = load([write_yaml("00.yaml", TAXONOMY), write_yaml("10.yaml", questions)])
+    return [str(p) for p in bank.problems]
 
 
 def seeds_dir() -> Path:

@@ -10,9 +10,10 @@ from django.core.management import CommandError, call_command
 
 from questions.bankformat import KEY_POINT, Phrases
 from questions.exporter import bank_data, dump
-from questions.importer import load
 from questions.models import KeyPoint, Level, Question, Topic
-from tests.conftest import QUESTIONS, TAXONOMY
+from tests.conftest import QUESTIONS
+
+from .conftest import import_files, problems
 
 pytestmark = pytest.mark.django_db
 
@@ -29,23 +30,6 @@ WITH_CUES = with_point(
     "      - text: Chain rule from the loss backwards\n"
     "        cues: [chain rule, partial derivatives, 'backward pass']\n"
 )
-
-
-def import_files(write_yaml, questions: str) -> str:
-    out = StringIO()
-    call_command(
-        "import_questions",
-        str(write_yaml("00.yaml", TAXONOMY)),
-        str(write_yaml("10.yaml", questions)),
-        stdout=out,
-        stderr=StringIO(),
-    )
-    return out.getvalue()
-
-
-def problems(write_yaml, questions: str) -> list[str]:
-    bank = load([write_yaml("00.yaml", TAXONOMY), write_yaml("10.yaml", questions)])
-    return [str(p) for p in bank.problems]
 
 
 def test_a_key_point_may_be_plain_text_or_a_mapping_with_cues(write_yaml):

@@ -12,9 +12,10 @@ from django.db import IntegrityError, connection, transaction
 from questions import importer, markdown
 from questions.bankformat import FOLLOW_UP, QUESTION, field_table
 from questions.exporter import bank_data, dump
-from questions.importer import load
 from questions.models import FollowUp, Level, Question, Topic
 from tests.conftest import QUESTIONS, TAXONOMY
+
+from .conftest import import_files, problems
 
 pytestmark = pytest.mark.django_db
 
@@ -37,23 +38,6 @@ GOOD = with_follow_ups(
     "      - {question: How would you check a hand-written backward pass?, "
     "answer: Compare it with finite differences.}\n"
 )
-
-
-def import_files(write_yaml, questions: str) -> str:
-    out = StringIO()
-    call_command(
-        "import_questions",
-        str(write_yaml("00.yaml", TAXONOMY)),
-        str(write_yaml("10.yaml", questions)),
-        stdout=out,
-        stderr=StringIO(),
-    )
-    return out.getvalue()
-
-
-def problems(write_yaml, questions: str) -> list[str]:
-    bank = load([write_yaml("00.yaml", TAXONOMY), write_yaml("10.yaml", questions)])
-    return [str(p) for p in bank.problems]
 
 
 def test_follow_ups_are_imported_in_order_with_their_answers_rendered_and_sanitised(write_yaml):
