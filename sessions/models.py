@@ -37,6 +37,30 @@ def deadline_after(served_at: datetime | None, seconds: int) -> datetime | None:
     return served_at + timedelta(seconds=seconds) if served_at is not None else None
 
 
+def timing_at(served_at: datetime, deadline: datetime, now: datetime, *, ran_out: bool = False) -> dict:
+    """An answer's timing fields when it arrives at ``now``: elapsed, overtime (past the grace), ran out.
+
+    ``ran_out`` says the runner sent it because the clock reached 0; an answer
+    arriving after the deadline has run out of time whatever it says.
+    """
+    return {
+        "elapsed_ms": max(0, int((now - served_at).total_seconds() * 1000)),
+        "overtime": now > deadline + GRACE,
+        "ran_out": ran_out or now > deadline,
+    }
+
+
+class Timed:
+    """What answers to a clock share (answers and follow-up answers): how they relate to it."""
+
+    @property
+    def timing(self) -> str:
+        """One of "overtime", "ran_out" (cut off at 0) or "on_time"."""
+        if self.overtime:
+            return "overtime"
+        return "ran_out" if self.ran_out else "on_time"
+
+
 def clock_at(deadline: datetime, seconds: int, now: datetime | None = None) -> Clock:
     return Clock(seconds, int((deadline - (now or timezone.now())).total_seconds() * 1000))
 
@@ -272,7 +296,6 @@ class InterviewSession(models.Model):
         )
         if item is None:
             raise Http404("No such question in this interview")
-        item.session = self
         return item
 
     def low_scored_question_ids(self) -> list[int]:
@@ -395,9 +418,7 @@ class InterviewQuestion(models.Model):
             item=self,
             text=text,
             submitted_at=now,
-            elapsed_ms=max(0, int((now - self.served_at).total_seconds() * 1000)),
-            overtime=now > self.deadline + GRACE,
-            ran_out=ran_out or now > self.deadline,
+            **timing_at(self.served_at, self.deadline, now, ran_out=ran_out),
             key_point_count=len(key_points),
             # Key points the typed text already covers; a transcript adds what was said.
             detected={
@@ -485,7 +506,7 @@ class InterviewQuestion(models.Model):
         return row
 
 
-class FollowUpAnswer(models.Model):
+class FollowUpAnswer(Timed, models.Model):
     """The candidate's answer to one follow-up probe the interviewer asked after a question.
 
     Optional and timed like the question itself; it belongs to that question's
@@ -538,9 +559,7 @@ class FollowUpAnswer(models.Model):
         fields = {
             "text": text,
             "submitted_at": now,
-            "elapsed_ms": max(0, int((now - self.served_at).total_seconds() * 1000)),
-            "overtime": now > self.deadline + GRACE,
-            "ran_out": ran_out or now > self.deadline,
+            **timing_at(self.served_at, self.deadline, now, ran_out=ran_out),
         }
         stored = FollowUpAnswer.objects.filter(pk=self.pk, submitted_at__isnull=True).update(**fields)
         if stored:
@@ -613,7 +632,7 @@ def recording_name(answer: Answer, filename: str) -> str:
     )
 
 
-class Answer(models.Model):
+class Answer(Timed, models.Model):
     """What the candidate typed for one interview question, and how they scored it.
 
     The one-to-one key is the guarantee that an answer is stored once: a second
@@ -684,10 +703,6 @@ class Answer(models.Model):
         return round(self.elapsed_ms / 1000)
 
     @property
-    def suggested_score(self) -> Score:
-        return Score.suggested(self.covered_count, self.key_point_count)
-
-    @property
     def is_spoken(self) -> bool:
         return bool(self.recording)
 
@@ -723,13 +738,6 @@ class Answer(models.Model):
         from .tasks import transcribe_answer
 
         transcribe_answer.enqueue(self.pk)
-
-    @property
-    def timing(self) -> str:
-        """How the answer relates to its clock: "overtime", "ran_out" (cut off at 0) or "on_time"."""
-        if self.overtime:
-            return "overtime"
-        return "ran_out" if self.ran_out else "on_time"
 
     @property
     def covered_count(self) -> int:

@@ -77,6 +77,8 @@ def test_a_follow_up_is_answered_once_and_late_ones_are_marked(client, probed, t
     client.post(url(session, "questions/1/follow-up/answer"), {"answer": "replay"})
     probe = FollowUpAnswer.objects.get()
     assert probe.text == "late" and probe.overtime
+    reveal = client.get(url(session)).text
+    assert '<strong class="overtime">Overtime</strong>' in reveal  # the follow-up's own timing, not "On time"
 
 
 def test_the_next_probe_is_offered_after_the_first_and_none_after_the_last(client, probed):
