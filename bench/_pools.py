@@ -88,7 +88,7 @@ def main() -> None:
 
     user, _ = get_user_model().objects.get_or_create(username="bench")
     client = Client()
-    client.force_login(user)
+    client.force_login(user, backend="prepsite.auth.ModelBackend")  # as the log-in page does
     questions = list(Question.objects.order_by("id"))
     assert len(questions) >= COUNT, "the bank needs at least 20 questions"
     (page,) = interviews(user, questions, 1, answered=False, offset=0)

@@ -105,7 +105,9 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend with a hand-written SELECT for the user of every signed-in request.
+    # Sessions signed in through django.contrib.auth.backends.ModelBackend before it sign in again.
+    "prepsite.auth.ModelBackend",
 ]
 # Login throttling (site and admin login): 5 failures per username and address,
 # then a 15-minute cool-off rather than a permanent lock.
@@ -157,6 +159,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "prepsite.context_processors.nav",
             ],
         },
     },
@@ -173,6 +176,10 @@ SQLITE_OPTIONS = {
     "timeout": 20,
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
 }
+# Each worker thread keeps its SQLite connection between requests (opening one, with the
+# PRAGMAs above, and closing it cost about as much as a whole /healthz). Between requests a
+# connection holds no transaction, so it never holds a lock or keeps WAL from checkpointing.
+SQLITE_CONN_MAX_AGE = env_int("PREPSITE_SQLITE_CONN_MAX_AGE", 600)
 # On PostgreSQL no single statement runs longer than this (milliseconds; 0: no limit), so a
 # runaway query or a long lock wait fails a request instead of holding a worker thread.
 # Kept below gunicorn's 30-second timeout. Long one-off commands (a migration on a big
@@ -184,7 +191,7 @@ if os.environ.get("DATABASE_URL"):
     }
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
-        DATABASES["default"]["CONN_MAX_AGE"] = 0
+        DATABASES["default"]["CONN_MAX_AGE"] = SQLITE_CONN_MAX_AGE
     elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         options = DATABASES["default"].setdefault("OPTIONS", {})
         if PREPSITE_DB_STATEMENT_TIMEOUT_MS:
@@ -205,6 +212,8 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": BASE_DIR / "var" / "db.sqlite3",
             "OPTIONS": dict(SQLITE_OPTIONS),
+            "CONN_MAX_AGE": SQLITE_CONN_MAX_AGE,
+            "CONN_HEALTH_CHECKS": True,
             # A file, not Django's default in-memory test database, so tests see the same
             # WAL and locking behaviour as the site (the concurrency tests rely on it).
             "TEST": {"NAME": BASE_DIR / "var" / "test.sqlite3"},
@@ -312,6 +321,9 @@ CONTENT_SECURITY_POLICY = {
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+# Django's database sessions (server-side: logging out ends a session everywhere), read with a
+# hand-written SELECT because every page reads one (prepsite/session_store.py).
+SESSION_ENGINE = "prepsite.session_store"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     # Behind a TLS-terminating proxy or load balancer in production.

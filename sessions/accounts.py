@@ -38,7 +38,7 @@ def signup(request: HttpRequest) -> HttpResponseBase:
             return signup_refused(request, verdict, username=form.cleaned_data["username"])
         token = Owner.from_request(request).token
         user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend="prepsite.auth.ModelBackend")
         services.claim_anonymous_interviews(token=token, user=user)
         messages.success(request, f"Welcome, {user.username}. Your practice is saved to your account.")
         return redirect("home")

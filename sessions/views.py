@@ -27,7 +27,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from questions.models import KeyPoint, Question
 
-from . import limits, scheduling, services, timetext
+from . import limits, runner_state, scheduling, services, timetext
 from .forms import ANSWER_MAX_CHARS, AnswerForm, ScoreForm, ShareForm, StartForm
 from .models import (
     DEFAULT_COUNT,
@@ -219,14 +219,14 @@ def _go(request: HttpRequest, url: str) -> HttpResponseBase:
 @vary_on_headers("HX-Request")
 def run(request: HttpRequest, pk: UUID) -> HttpResponseBase:
     """sessions/run.html: the current question (clock running) or the reveal to score."""
-    session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
+    # The interview, its progress and the question it is on: one statement (the site's hottest read).
+    session, progress, item = runner_state.current(Owner.from_request(request), pk)
     if not session.is_active:
         return redirect("sessions:summary", pk=session.pk)
-    progress = session.progress()
-    if progress.current is None:
+    if item is None:
         session.finish()
         return redirect("sessions:summary", pk=session.pk)
-    return render_runner(request, runner_context(session, progress, session.item(progress.current)))
+    return render_runner(request, runner_context(session, progress, item))
 
 
 @require_GET
