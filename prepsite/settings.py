@@ -276,7 +276,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
-USE_I18N = True
+# The site is written in English only and ships no translations; with translation off, Django
+# does not look up the active language for every number and date a page shows.
+USE_I18N = False
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -293,7 +295,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "prepsite.storage.StaticFilesStorage"
         )
     },
 }

@@ -57,3 +57,13 @@ class Columns:
                 value = convert(value, col, connection)
             values[i] = value
         return self.model.from_db(using, self.attnames, values)
+
+
+def prefetched(instance: Model, accessor: str, objects: list[Model]) -> None:
+    """Leave ``objects`` as ``instance.<accessor>.all()``, as ``prefetch_related(accessor)`` would."""
+    queryset = getattr(instance, accessor).get_queryset()
+    queryset._result_cache = objects
+    queryset._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[type(instance)._meta.get_field(accessor).cache_name] = queryset

@@ -19,17 +19,17 @@ from functools import cache
 from django.db import connections
 from django.http import Http404
 
-from prepsite.sqlrows import Columns
-from questions.models import Level, Question
+from prepsite.sqlrows import Columns, prefetched
+from questions.models import KeyPoint, Level, Question
 
 from .models import Answer, InterviewQuestion, InterviewSession, Owner, Progress
 
 
 @cache
-def _statement(vendor: str, by_user: bool) -> tuple[str, tuple[Columns, ...]]:
-    """The SELECT (owner by user, or by anonymous token) and the column groups in its row."""
-    connection = connections["default"]
-    q = connection.ops.quote_name
+def _statement(by_user: bool, at_position: bool) -> tuple[str, tuple[Columns, ...]]:
+    """The SELECT (owner by user or by anonymous token; the question on screen or one at a
+    position) and the column groups in its row."""
+    q = connections["default"].ops.quote_name
     s, i, qu, lv, a = (
         Columns(InterviewSession, "s"),
         Columns(InterviewQuestion, "i"),
@@ -38,6 +38,13 @@ def _statement(vendor: str, by_user: bool) -> tuple[str, tuple[Columns, ...]]:
         Columns(Answer, "a"),
     )
     items, answers = q(InterviewQuestion._meta.db_table), q(Answer._meta.db_table)
+    # The question on screen: the first one not yet scored (questions are scored in order).
+    position = (
+        "%s"
+        if at_position
+        else f"""(SELECT MIN(t.position) FROM {items} t LEFT JOIN {answers} ta ON ta.item_id = t.id
+                   WHERE t.session_id = s.id AND ta.score IS NULL)"""
+    )
     owner = "s.user_id = %s" if by_user else "s.user_id IS NULL AND s.anon_token = %s"
     # Only names from the models' metadata are formatted in; the values are parameters.
     sql = f"""
@@ -45,11 +52,11 @@ def _statement(vendor: str, by_user: bool) -> tuple[str, tuple[Columns, ...]]:
             (SELECT COUNT(*) FROM {items} t WHERE t.session_id = s.id),
             (SELECT COUNT(*) FROM {items} t INNER JOIN {answers} ta ON ta.item_id = t.id
               WHERE t.session_id = s.id AND ta.score IS NOT NULL),
+            (SELECT MIN(t.position) FROM {items} t LEFT JOIN {answers} ta ON ta.item_id = t.id
+              WHERE t.session_id = s.id AND ta.score IS NULL),
             {i.sql()}, {qu.sql()}, {lv.sql()}, {a.sql()}
         FROM {q(InterviewSession._meta.db_table)} s
-        LEFT JOIN {items} i ON i.session_id = s.id AND i.position = (
-            SELECT MIN(t.position) FROM {items} t LEFT JOIN {answers} ta ON ta.item_id = t.id
-             WHERE t.session_id = s.id AND ta.score IS NULL)
+        LEFT JOIN {items} i ON i.session_id = s.id AND i.position = {position}
         LEFT JOIN {q(Question._meta.db_table)} q ON q.id = i.question_id
         LEFT JOIN {q(Level._meta.db_table)} lv ON lv.id = q.level_id
         LEFT JOIN {answers} a ON a.item_id = i.id
@@ -58,26 +65,32 @@ def _statement(vendor: str, by_user: bool) -> tuple[str, tuple[Columns, ...]]:
     return " ".join(sql.split()), (s, i, qu, lv, a)
 
 
-def current(owner: Owner, pk) -> tuple[InterviewSession, Progress, InterviewQuestion | None]:
-    """The interview ``pk`` of ``owner`` (else 404), its progress, and the question it is on
-    (None once every question is scored), with that question's level and answer loaded."""
+@cache
+def _key_points_statement() -> tuple[str, Columns]:
+    q = connections["default"].ops.quote_name
+    k = Columns(KeyPoint, "k")
+    sql = f"SELECT {k.sql()} FROM {q(KeyPoint._meta.db_table)} k WHERE k.question_id = %s ORDER BY k.position"
+    return sql, k
+
+
+def _read(owner: Owner, pk, position: int | None):
     if owner.user is None and not owner.token:
         raise Http404("No such interview")
     connection = connections["default"]
-    sql, (s, i, qu, lv, a) = _statement(connection.vendor, owner.user is not None)
+    sql, (s, i, qu, lv, a) = _statement(owner.user is not None, position is not None)
     key = InterviewSession._meta.pk.get_db_prep_value(pk, connection)
+    params = [key, owner.user.pk if owner.user is not None else owner.token]
     with connection.cursor() as cursor:
-        cursor.execute(sql, [key, owner.user.pk if owner.user is not None else owner.token])
+        cursor.execute(sql, params if position is None else [position, *params])
         row = cursor.fetchone()
     if row is None:
         raise Http404("No such interview")
     session = s.build(row, 0)
     at = len(s)
-    total, scored = row[at], row[at + 1]
-    at += 2
+    progress = Progress(total=row[at], scored=row[at + 1], current=row[at + 2])
+    at += 3
     item = i.build(row, at)
     at += len(i)
-    progress = Progress(total=total, scored=scored, current=item.position if item is not None else None)
     if item is None:
         return session, progress, None
     question = qu.build(row, at)
@@ -91,4 +104,37 @@ def current(owner: Owner, pk) -> tuple[InterviewSession, Progress, InterviewQues
     InterviewQuestion.answer.related.set_cached_value(item, answer)
     if answer is not None:
         answer.item = item
+    return session, progress, item
+
+
+class NoSuchPosition(Http404):
+    """The interview is the asker's, but has no question at that position (a 404 unless caught)."""
+
+    def __init__(self, session: InterviewSession) -> None:
+        super().__init__("No such question in this interview")
+        self.session = session
+
+
+def current(owner: Owner, pk) -> tuple[InterviewSession, Progress, InterviewQuestion | None]:
+    """The interview ``pk`` of ``owner`` (else 404), its progress, and the question it is on
+    (None once every question is scored), with that question's level and answer loaded."""
+    return _read(owner, pk, None)
+
+
+def at(
+    owner: Owner, pk, position: int, *, key_points: bool = False
+) -> tuple[InterviewSession, Progress, InterviewQuestion]:
+    """The interview ``pk`` of ``owner``, its progress and its question at ``position`` (else 404),
+    loaded as :func:`current` loads it; with ``key_points``, the question's key points too."""
+    session, progress, item = _read(owner, pk, position)
+    if item is None:
+        raise NoSuchPosition(session)
+    if key_points:
+        sql, k = _key_points_statement()
+        with connections["default"].cursor() as cursor:
+            cursor.execute(sql, [item.question_id])
+            points = [k.build(row, 0) for row in cursor.fetchall()]
+        for point in points:
+            point.question = item.question
+        prefetched(item.question, "key_points", points)
     return session, progress, item

@@ -233,15 +233,15 @@ def run(request: HttpRequest, pk: UUID) -> HttpResponseBase:
 @never_cache
 def review(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
     """sessions/run.html: an earlier answered question, to change its score before finishing."""
-    session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
+    try:
+        session, progress, item = runner_state.at(Owner.from_request(request), pk, position, key_points=True)
+    except runner_state.NoSuchPosition as missing:
+        session, item = missing.session, None
     if not session.is_active:
         return redirect("sessions:summary", pk=session.pk)
-    item = (
-        session.items.shown_with_answers(tags=False).filter(position=position, answer__isnull=False).first()
-    )
-    if item is None:
+    if item is None or not item.is_answered:
         return redirect("sessions:run", pk=session.pk)
-    return render_runner(request, runner_context(session, session.progress(), item))
+    return render_runner(request, runner_context(session, progress, item))
 
 
 # The candidate's text is never thrown away: when the database cannot take a write (locked past
@@ -254,15 +254,14 @@ NOT_SAVED = (
 @require_POST
 def answer(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
     """Store the typed answer (once; late answers are kept and marked overtime), then reveal."""
-    session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
-    item = session.item(position, key_points=True)  # read once: detection and the reveal both use them
+    # Key points read once: detection and the reveal both use them. Answering changes no progress.
+    session, progress, item = runner_state.at(Owner.from_request(request), pk, position, key_points=True)
     form = AnswerForm.read(request.POST, request.FILES)
     if "recording" in form.errors:
         # Refused cleanly: nothing is stored, the question (and its clock) stays, typing stays open.
         notice = form.errors["recording"][0]
-        context = runner_context(
-            session, session.progress(), item, notice=notice, draft=form.cleaned_data.get("answer", "")
-        )
+        draft = form.cleaned_data.get("answer", "")
+        context = runner_context(session, progress, item, notice=notice, draft=draft)
         return render_runner(request, context, status=400 if not request.htmx else 409)
     try:
         _answer, stored = item.record_answer(
@@ -275,7 +274,7 @@ def answer(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
     except DatabaseError:
         notice = NOT_SAVED.format(what="answer")
         draft = form.cleaned_data["answer"]
-        context = runner_context(session, session.progress(), item, notice=notice, draft=draft)
+        context = runner_context(session, progress, item, notice=notice, draft=draft)
         return render_runner(request, context, status=503)
     if not session.is_active:
         # Kept all the same (nothing typed is lost), but the interview is over.
@@ -292,7 +291,7 @@ def answer(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
             if stored
             else redirect("sessions:run", pk=session.pk)
         )
-    return render_runner(request, runner_context(session, session.progress(), item, notice=notice))
+    return render_runner(request, runner_context(session, progress, item, notice=notice))
 
 
 def not_served(request: HttpRequest, session: InterviewSession) -> HttpResponseBase:
@@ -309,17 +308,15 @@ def not_served(request: HttpRequest, session: InterviewSession) -> HttpResponseB
 @require_POST
 def score(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
     """Save the self-score, ticked key points and note; then the next question or the summary."""
-    session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
+    session, progress, item = runner_state.at(Owner.from_request(request), pk, position, key_points=True)
     if not session.is_active:
         messages.info(request, "This interview is finished; its scores can no longer change.")
         return _go(request, reverse("sessions:summary", args=[session.pk]))
-    # Only its answer and key points are needed: the page shown next is the next question's.
-    item = get_object_or_404(session.items.select_related("question", "answer"), position=position)
     if not item.is_answered:
         return _go(request, reverse("sessions:run", args=[session.pk]))
     form = ScoreForm(request.POST, key_points=list(item.question.key_points.all()))
     if not form.is_valid():
-        context = runner_context(session, session.progress(), item, score_form=form)
+        context = runner_context(session, progress, item, score_form=form)
         return render_runner(request, context, status=200 if request.htmx else 400)
     try:
         card = services.score_answer(
@@ -331,7 +328,7 @@ def score(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
         )
     except DatabaseError:
         notice = NOT_SAVED.format(what="score")
-        context = runner_context(session, session.progress(), item, score_form=form, notice=notice)
+        context = runner_context(session, progress, item, score_form=form, notice=notice)
         return render_runner(request, context, status=503)
     # When the question comes back, said on the next page the candidate sees.
     notice = scheduling.comes_back(item, card) if card else ""
