@@ -33,6 +33,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.middleware.csrf import _get_new_csrf_string  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -103,6 +104,11 @@ def main() -> None:
                 "score": [f"/interviews/{pk}/questions/1/score" for pk in score],
             }
         )
+    if connection.vendor == "postgresql":
+        # Fresh statistics for the planner, as autovacuum would gather them soon after a bulk load
+        # like this one: without them PostgreSQL guesses thousands of questions per interview.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     json.dump(
         {
             "sessionid": client.cookies[settings.SESSION_COOKIE_NAME].value,

@@ -50,6 +50,20 @@ AREAS = [
 ]
 
 
+# Named phases of a runner request: (file suffix, function) whose cumulative time is shown.
+PHASES = {
+    "template rendering (django.shortcuts.render)": ("django/shortcuts.py", "render"),
+    "browser session and user (Owner.from_request)": ("sessions/models.py", "from_request"),
+    "interview, progress, question: one statement (runner_state)": ("sessions/runner_state.py", "_read"),
+    "  ... or through the ORM: get_owned_or_404": ("sessions/models.py", "get_owned_or_404"),
+    "  ... progress()": ("sessions/models.py", "progress"),
+    "  ... item()": ("sessions/models.py", "item"),
+    "the answer's INSERT and key-point detection (record_answer)": ("sessions/models.py", "record_answer"),
+    "the score's UPDATE and review card (services.score_answer)": ("sessions/services.py", "score_answer"),
+    "runner_context": ("sessions/views.py", "runner_context"),
+}
+
+
 def area_of(filename: str, func: str) -> str:
     if filename == "~":  # a built-in: its name says whose it is (e.g. sqlite3.Cursor's execute)
         filename = func
@@ -181,6 +195,19 @@ def measure(tmp: Path, args: argparse.Namespace) -> int:
         print(f"\n== {name}: cProfile, {args.requests} requests, own time by area")
         for area, tt in sorted(by_area.items(), key=lambda kv: -kv[1]):
             print(f"  {area:<40} {tt / total:6.1%}  {tt / args.requests * 1e6:8.0f} µs/request")
+        # Cumulative time of the request's phases (they nest, so they do not add up to 100%).
+        whole = sum(
+            ct
+            for (f, _l, fn), (_c, _n, _t, ct, _cl) in stats.stats.items()
+            if fn == "__call__" and f.endswith("core/handlers/wsgi.py")
+        )
+        print(
+            f"-- phases, cumulative share of the whole request ({whole / args.requests * 1e6:.0f} µs/request)"
+        )
+        for phase, (suffix, func) in PHASES.items():
+            ct = sum(v[3] for (f, _l, fn), v in stats.stats.items() if fn == func and f.endswith(suffix))
+            if ct:
+                print(f"  {phase:<52} {ct / whole:6.1%}")
         for order in ("tottime", "cumulative"):
             text = io.StringIO()
             pstats.Stats(profiler, stream=text).sort_stats(order).print_stats(args.top)

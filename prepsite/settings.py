@@ -201,6 +201,9 @@ if os.environ.get("DATABASE_URL"):
         # Size it to the worker's threads (docs/deploy.md); 0 turns it off (e.g. behind PgBouncer
         # in transaction mode, which pools for every app server at once).
         PREPSITE_DB_POOL_MAX = env_int("PREPSITE_DB_POOL_MAX", env_int("GUNICORN_THREADS", 8))
+        # Server-side parameters, so psycopg prepares a statement a connection runs often (its
+        # fifth time) and PostgreSQL stops planning it on every request.
+        options["server_side_binding"] = True
         if PREPSITE_DB_POOL_MAX:
             options["pool"] = {"min_size": 1, "max_size": PREPSITE_DB_POOL_MAX, "timeout": 10}
             DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections

@@ -38,25 +38,26 @@ def _statement(by_user: bool, at_position: bool) -> tuple[str, tuple[Columns, ..
         Columns(Answer, "a"),
     )
     items, answers = q(InterviewQuestion._meta.db_table), q(Answer._meta.db_table)
-    # The question on screen: the first one not yet scored (questions are scored in order).
-    position = (
-        "%s"
-        if at_position
-        else f"""(SELECT MIN(t.position) FROM {items} t LEFT JOIN {answers} ta ON ta.item_id = t.id
-                   WHERE t.session_id = s.id AND ta.score IS NULL)"""
-    )
     owner = "s.user_id = %s" if by_user else "s.user_id IS NULL AND s.anon_token = %s"
-    # Only names from the models' metadata are formatted in; the values are parameters.
+    # The interview row (by its key and owner: at most one row) and, in one pass over its
+    # questions, its progress: how many, how many scored, and the question on screen, the first
+    # not yet scored (questions are scored in order). Then that question (or the one at a given
+    # position) by the unique (session, position) index, with its level and answer. Each
+    # question's score is a correlated lookup by the answer's unique item index, so no plan ever
+    # scans the whole answers table, however small its statistics say it is. Only names
+    # from the models' metadata are formatted in; the values are parameters.
     sql = f"""
-        SELECT {s.sql()},
-            (SELECT COUNT(*) FROM {items} t WHERE t.session_id = s.id),
-            (SELECT COUNT(*) FROM {items} t INNER JOIN {answers} ta ON ta.item_id = t.id
-              WHERE t.session_id = s.id AND ta.score IS NOT NULL),
-            (SELECT MIN(t.position) FROM {items} t LEFT JOIN {answers} ta ON ta.item_id = t.id
-              WHERE t.session_id = s.id AND ta.score IS NULL),
-            {i.sql()}, {qu.sql()}, {lv.sql()}, {a.sql()}
+        SELECT {s.sql()}, p.total, p.scored, p.on_screen, {i.sql()}, {qu.sql()}, {lv.sql()}, {a.sql()}
         FROM {q(InterviewSession._meta.db_table)} s
-        LEFT JOIN {items} i ON i.session_id = s.id AND i.position = {position}
+        CROSS JOIN (
+            SELECT COUNT(*) AS total, COUNT(t.score) AS scored,
+                   MIN(CASE WHEN t.score IS NULL THEN t.position END) AS on_screen
+            FROM (
+                SELECT t.position, (SELECT ta.score FROM {answers} ta WHERE ta.item_id = t.id) AS score
+                FROM {items} t WHERE t.session_id = %s
+            ) t
+        ) p
+        LEFT JOIN {items} i ON i.session_id = s.id AND i.position = {"%s" if at_position else "p.on_screen"}
         LEFT JOIN {q(Question._meta.db_table)} q ON q.id = i.question_id
         LEFT JOIN {q(Level._meta.db_table)} lv ON lv.id = q.level_id
         LEFT JOIN {answers} a ON a.item_id = i.id
@@ -79,9 +80,10 @@ def _read(owner: Owner, pk, position: int | None):
     connection = connections["default"]
     sql, (s, i, qu, lv, a) = _statement(owner.user is not None, position is not None)
     key = InterviewSession._meta.pk.get_db_prep_value(pk, connection)
-    params = [key, owner.user.pk if owner.user is not None else owner.token]
+    who = owner.user.pk if owner.user is not None else owner.token
+    params = [key, key, who] if position is None else [key, position, key, who]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params if position is None else [position, *params])
+        cursor.execute(sql, params)
         row = cursor.fetchone()
     if row is None:
         raise Http404("No such interview")

@@ -171,6 +171,8 @@ def runner_context(
         context["draft_key"] = f"prepsite:draft:{session.pk}:{item.position}:follow-up-{running.position}"
     else:
         context["draft_key"] = f"prepsite:draft:{session.pk}:{item.position}"
+    stage_name = "Question" if context["stage"] == "question" else "Review"
+    context["title"] = f"{stage_name} {item.position} of {progress.total}"  # the tab's and htmx's title
     # While a clock runs the dots are plain indicators: going back must not silently spend it.
     context["dots"] = progress.dots(
         item.position, links=context["stage"] == "reveal" and "running" not in context
@@ -308,7 +310,8 @@ def not_served(request: HttpRequest, session: InterviewSession) -> HttpResponseB
 @require_POST
 def score(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
     """Save the self-score, ticked key points and note; then the next question or the summary."""
-    session, progress, item = runner_state.at(Owner.from_request(request), pk, position, key_points=True)
+    owner = Owner.from_request(request)
+    session, progress, item = runner_state.at(owner, pk, position, key_points=True)
     if not session.is_active:
         messages.info(request, "This interview is finished; its scores can no longer change.")
         return _go(request, reverse("sessions:summary", args=[session.pk]))
@@ -332,16 +335,15 @@ def score(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
         return render_runner(request, context, status=503)
     # When the question comes back, said on the next page the candidate sees.
     notice = scheduling.comes_back(item, card) if card else ""
-    progress = session.progress()
-    if notice and (progress.current is None or not request.htmx):
+    session, progress, following = runner_state.current(owner, session.pk)
+    if notice and (following is None or not request.htmx):
         messages.info(request, notice)
-    if progress.current is None:
+    if following is None:
         session.finish()
         return _go(request, reverse("sessions:summary", args=[session.pk]))
     if not request.htmx:
         return redirect("sessions:run", pk=session.pk)
-    context = runner_context(session, progress, session.item(progress.current), notice=notice)
-    return render_runner(request, context)
+    return render_runner(request, runner_context(session, progress, following, notice=notice))
 
 
 @require_POST
