@@ -10,7 +10,7 @@ PORT   ?= 8000
 # Local development mode (see prepsite/settings.py). Production never sets this.
 DEV := DJANGO_DEBUG=1
 
-.PHONY: help install run serve migrate bank test lint superuser bench bench-history load clean bench-peer bench-pages cluster-load
+.PHONY: help install run serve migrate bank test lint superuser bench bench-history load clean bench-peer bench-pages bench-profile cluster-load
 
 help:
 	@echo "make run        set up (venv, install, migrate, import the bank) and serve on http://$(HOST):$(PORT)"
@@ -91,6 +91,11 @@ load: $(VENV)/.installed-load
 bench-peer: install
 	@command -v wrk >/dev/null || { echo "bench-peer needs wrk: apt-get install wrk"; exit 1; }
 	PEER_DATABASE_URL=$(PEER_DATABASE_URL) $(BIN)/python bench/peer.py $(PEER_ARGS)
+
+# Where a runner request spends its time, in-process with the production settings: ms per request
+# for /healthz and the runner's pages and POSTs, then a cProfile by area and phase (bench/profile_runner.py).
+bench-profile: install
+	$(BIN)/python bench/profile_runner.py $(PROFILE_ARGS)
 
 # Home, history and bank pages with 10,000 questions and 1,000 interviews, against their budgets
 # (bench/pages.py; BENCH_DATABASE_URL=postgres://... for PostgreSQL).

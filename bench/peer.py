@@ -297,7 +297,14 @@ class Prepsite:
     def __init__(self, tmp: Path, database_url: str, rounds: int, pool: int, nthreads: int) -> None:
         self.vendor = "PostgreSQL" if database_url.startswith("postgres") else "SQLite"
         self.database_url = database_url
-        self.env = {**production_env(database_url), "GUNICORN_WORKERS": "2", "GUNICORN_THREADS": "1"}
+        self.env = {
+            **production_env(database_url),
+            "GUNICORN_WORKERS": "2",
+            "GUNICORN_THREADS": "1",
+            # As the peer's gunicorn runs: workers are not recycled every 5,000 requests (every few
+            # seconds at these rates, which would cost prepsite cold caches and new connections).
+            "GUNICORN_MAX_REQUESTS": "0",
+        }
         prepare_database(self.env)
         out = run(
             [sys.executable, str(ROOT / "bench" / "_pools.py"), "--rounds", str(rounds), "--pool", str(pool)],
@@ -438,7 +445,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=10)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--pool", type=int, default=3000, help="prepared interviews per POST kind and round")
+    parser.add_argument("--pool", type=int, default=10000, help="prepared interviews per POST kind and round")
     parser.add_argument("--keep", action="store_true", help="keep the temp folder (logs, databases)")
     args = parser.parse_args()
     if not shutil.which("wrk"):

@@ -96,7 +96,7 @@ def measure(tmp: Path, args: argparse.Namespace) -> int:
     url = args.database_url or f"sqlite:///{tmp / 'db.sqlite3'}"
     env = production_env(url)
     prepare_database(env)
-    posts = args.requests * args.rounds + 50
+    posts = args.requests * (args.rounds + 1) + 50  # the timed rounds, then the profiled run
     out = subprocess.run(  # noqa: S603
         [sys.executable, str(ROOT / "bench" / "_pools.py"), "--rounds", "1", "--pool", str(posts)],
         cwd=ROOT,
