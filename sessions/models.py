@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -430,10 +431,15 @@ class InterviewQuestion(models.Model):
             answer.recording_format = recording.format
             answer.recording_seconds = recording.seconds
             answer.transcription = Answer.Transcription.PENDING
+        # On its own a single INSERT is atomic: no BEGIN and COMMIT around it (two of the answer
+        # POST's round trips to PostgreSQL). Inside a caller's transaction, a savepoint keeps a
+        # duplicate's IntegrityError from breaking that transaction.
+        in_transaction = transaction.get_connection().in_atomic_block
         try:
-            with transaction.atomic():
+            with transaction.atomic() if in_transaction else nullcontext():
                 answer.save(force_insert=True)
                 if recording is not None:
+                    # Right after the INSERT, or once the caller's transaction commits.
                     transaction.on_commit(answer.request_transcription)
         except DatabaseError as error:
             if answer.recording:
