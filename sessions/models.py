@@ -431,9 +431,8 @@ class InterviewQuestion(models.Model):
             answer.recording_format = recording.format
             answer.recording_seconds = recording.seconds
             answer.transcription = Answer.Transcription.PENDING
-        # On its own a single INSERT is atomic: no BEGIN and COMMIT around it (two of the answer
-        # POST's round trips to PostgreSQL). Inside a caller's transaction, a savepoint keeps a
-        # duplicate's IntegrityError from breaking that transaction.
+        # On its own a single INSERT is atomic: it needs no BEGIN and COMMIT around it. Inside a
+        # caller's transaction, a savepoint keeps a duplicate's IntegrityError from breaking it.
         in_transaction = transaction.get_connection().in_atomic_block
         try:
             with transaction.atomic() if in_transaction else nullcontext():
