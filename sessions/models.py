@@ -21,7 +21,6 @@ from typing import Any
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, models, transaction
 from django.db.models import Count, Min, Prefetch, Q
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -280,25 +279,6 @@ class InterviewSession(models.Model):
         """Every question of this interview with its answer (for reports), in a fixed number of queries."""
         return list(self.items.shown_with_answers(key_points=key_points, follow_ups=True))
 
-    def progress(self) -> Progress:
-        """Where the candidate stands, in one aggregate query whatever the interview's length."""
-        open_ = Q(answer__isnull=True) | Q(answer__score__isnull=True)
-        row = self.items.aggregate(
-            total=Count("pk"), scored=Count("answer__score"), current=Min("position", filter=open_)
-        )
-        return Progress(total=row["total"], scored=row["scored"], current=row["current"])
-
-    def item(self, position: int, *, key_points: bool = False) -> InterviewQuestion:
-        """One question of this interview with what the runner shows of it (else 404): a fixed
-        number of queries, whatever the interview's length."""
-        # The runner caches each question's tags (templates/sessions/run.html): not read here.
-        item = (
-            self.items.shown_with_answers(key_points=key_points, tags=False).filter(position=position).first()
-        )
-        if item is None:
-            raise Http404("No such question in this interview")
-        return item
-
     def low_scored_question_ids(self) -> list[int]:
         return list(
             Answer.objects.filter(item__session=self, score__lte=RETRY_AT_OR_BELOW)
@@ -309,11 +289,11 @@ class InterviewSession(models.Model):
 
 class InterviewQuestionQuerySet(models.QuerySet):
     def shown_with_answers(
-        self, *, key_points: bool = False, tags: bool = True, follow_ups: bool = False
+        self, *, key_points: bool = False, follow_ups: bool = False
     ) -> InterviewQuestionQuerySet:
-        """With everything a page shows of a question and its answer. Key points and follow-up answers
-        only when asked for (the question page shows neither); tags unless the page caches them."""
-        prefetch: list = ["question__topics", "question__companies"] if tags else []
+        """With everything a report shows of a question and its answer (the runner reads through
+        sessions/runner_state.py); key points and follow-up answers only when asked for."""
+        prefetch: list = ["question__topics", "question__companies"]
         if follow_ups:
             prefetch.append("follow_up_answers")
         if key_points:

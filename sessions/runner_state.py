@@ -7,9 +7,9 @@ answer, if any. Through the ORM that is three queries whose building costs
 more than their running (docs/performance.md has the profile); here it is one
 statement, written once, whose columns come from the models' metadata and
 whose rows become model instances exactly as a queryset makes them
-(:mod:`prepsite.sqlrows`). The result is the same as
-``get_owned_or_404(owner, pk)``, ``.progress()`` and ``.item(progress.current)``
-(tests/sessions/test_runner_state.py holds the two to the same answers).
+(:mod:`prepsite.sqlrows`). Every runner view reads through it;
+tests/sessions/test_runner_state.py holds it to the ORM's answers for the same
+reads.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """Mock interview pages: start, run (question → reveal → score), summary.
 
 Every view that reads or changes an interview looks it up through
-``InterviewSession.objects.get_owned_or_404``, which 404s unless the interview
+``sessions.runner_state`` (the runner's pages and POSTs: the interview, its
+progress and a question in one statement) or
+``InterviewSession.objects.get_owned_or_404``; both 404 unless the interview
 belongs to the person asking. htmx requests get the ``runner`` partial of the
 same template as the full page, so the two never drift apart. What an
 interview does (serving a question, keeping an answer, the clock) lives on its
@@ -299,11 +301,11 @@ def answer(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
 def not_served(request: HttpRequest, session: InterviewSession) -> HttpResponseBase:
     """409 for an answer to a question the candidate has not been shown: nothing is stored."""
     refused = "That question has not been shown to you yet, so no answer to it was stored."
-    progress = session.progress()
-    if not session.is_active or progress.current is None:
+    session, progress, current = runner_state.current(Owner.from_request(request), session.pk)
+    if not session.is_active or current is None:
         messages.error(request, refused)
         return _go(request, reverse("sessions:summary", args=[session.pk]))
-    context = runner_context(session, progress, session.item(progress.current), notice=refused)
+    context = runner_context(session, progress, current, notice=refused)
     return render_runner(request, context, status=409)
 
 
@@ -349,23 +351,26 @@ def score(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
 @require_POST
 def ask_follow_up(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
     """The interviewer follows up: serve the question's next probe (optional; its clock starts now)."""
-    session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
-    progress = session.progress()
+    owner = Owner.from_request(request)
+    try:
+        session, progress, item = runner_state.at(owner, pk, position)
+    except runner_state.NoSuchPosition as missing:
+        return _go(request, reverse("sessions:run", args=[missing.session.pk]))
     if not session.is_active or progress.current != position:
         return _go(request, reverse("sessions:run", args=[session.pk]))
-    item = session.item(position)
     if item.is_answered:
         item.ask_follow_up()
     if not request.htmx:
         return redirect("sessions:run", pk=session.pk)
-    return render_runner(request, runner_context(session, progress, session.item(position)))
+    session, progress, item = runner_state.at(owner, pk, position)  # with the probe now asked
+    return render_runner(request, runner_context(session, progress, item))
 
 
 @require_POST
 def answer_follow_up(request: HttpRequest, pk: UUID, position: int) -> HttpResponseBase:
     """Keep the answer to the follow-up probe on screen (once; late ones marked), then the reveal again."""
-    session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
-    item = session.item(position)
+    owner = Owner.from_request(request)
+    session, progress, item = runner_state.at(owner, pk, position)
     running = item.follow_up_state()[0] if item.is_answered else None
     if running is None:
         return _go(request, reverse("sessions:run", args=[session.pk]))
@@ -374,13 +379,12 @@ def answer_follow_up(request: HttpRequest, pk: UUID, position: int) -> HttpRespo
         running.record(text=form.cleaned_data["answer"], ran_out=form.cleaned_data["ran_out"])
     except DatabaseError:
         notice = NOT_SAVED.format(what="answer")
-        context = runner_context(
-            session, session.progress(), item, notice=notice, draft=form.cleaned_data["answer"]
-        )
+        context = runner_context(session, progress, item, notice=notice, draft=form.cleaned_data["answer"])
         return render_runner(request, context, status=503)
     if not request.htmx:
         return redirect("sessions:review", pk=session.pk, position=position)
-    return render_runner(request, runner_context(session, session.progress(), session.item(position)))
+    session, progress, item = runner_state.at(owner, pk, position)  # with the probe's answer
+    return render_runner(request, runner_context(session, progress, item))
 
 
 @require_GET
@@ -400,11 +404,10 @@ def recording(request: HttpRequest, pk: UUID, position: int) -> FileResponse:
 @never_cache
 def transcript(request: HttpRequest, pk: UUID, position: int) -> HttpResponse:
     """sessions/run.html#transcript: what was heard, polled by the reveal until the worker is done."""
-    session = InterviewSession.objects.get_owned_or_404(Owner.from_request(request), pk)
-    item = session.item(position, key_points=True)
+    session, progress, item = runner_state.at(Owner.from_request(request), pk, position, key_points=True)
     if not item.is_answered or not item.answer.is_spoken:
         raise Http404("No spoken answer here")
-    context = runner_context(session, session.progress(), item)
+    context = runner_context(session, progress, item)
     context["oob_key_points"] = item.answer.transcription == Answer.Transcription.DONE
     return render(request, "sessions/run.html#transcript", context)
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import pytest
 from django.db import connection
+from django.db.models import Count, Min, Q
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 
 from sessions import runner_state
-from sessions.models import Answer, InterviewSession, Owner
+from sessions.models import Answer, InterviewSession, Owner, Progress
 
 from .conftest import make_bank, start, url
 
@@ -27,9 +28,18 @@ def values(instance) -> dict:
 
 
 def orm_state(owner: Owner, pk):
+    """The same reads through the ORM: the reference the statement is held to."""
     session = InterviewSession.objects.get_owned_or_404(owner, pk)
-    progress = session.progress()
-    item = session.item(progress.current) if progress.current is not None else None
+    unscored = Q(answer__isnull=True) | Q(answer__score__isnull=True)
+    row = session.items.aggregate(
+        total=Count("pk"), scored=Count("answer__score"), current=Min("position", filter=unscored)
+    )
+    progress = Progress(total=row["total"], scored=row["scored"], current=row["current"])
+    item = (
+        session.items.select_related("question__level", "answer").get(position=progress.current)
+        if progress.current is not None
+        else None
+    )
     return session, progress, item
 
 
